@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using Parley.Protocol.Messages;
+
+namespace Parley.Server.Chat;
+
+/// <summary>The server's shared state: who holds which nickname, and the rooms.</summary>
+internal sealed class Hub
+{
+    private readonly ServerContext _context;
+    private readonly ConcurrentDictionary<string, Session> _nicks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.Ordinal);
+    private readonly Action<Room> _removeRoom;
+    private long _lastMessageId;
+
+    public Hub(ServerContext context)
+    {
+        _context = context;
+        _removeRoom = room => _rooms.TryRemove(new KeyValuePair<string, Room>(room.Key, room));
+    }
+
+    public int RoomCount => _rooms.Count;
+
+    public IEnumerable<Room> Rooms => _rooms.Values;
+
+    public bool TryClaimNick(string key, Session session) => _nicks.TryAdd(key, session);
+
+    public void ReleaseNick(string key, Session session) => _nicks.TryRemove(new KeyValuePair<string, Session>(key, session));
+
+    public Session? FindByNick(string key) => _nicks.GetValueOrDefault(key);
+
+    public Room? FindRoom(string key) => _rooms.GetValueOrDefault(key);
+
+    /// <summary>Joins the room, creating it if needed; replies Joined and tells the members.</summary>
+    public Room Join(string name, string key, Session session, uint requestId)
+    {
+        while (true)
+        {
+            Room room = _rooms.GetOrAdd(key, static (k, s) => new Room(s.name, k, s.context), (name, context: _context));
+            if (room.TryJoin(session, requestId))
+            {
+                return room;
+            }
+
+            // The room emptied and closed between the lookup and the join: drop it and make a new one.
+            _removeRoom(room);
+        }
+    }
+
+    public void Leave(Room room, Session session, Presence presence, bool notify) => room.Leave(session, presence, notify, _removeRoom);
+
+    /// <summary>
+    /// A server-unique message id that also orders messages in time: Unix milliseconds in the high
+    /// bits, a counter in the low 16, never going backwards even if the clock does.
+    /// </summary>
+    public ulong NextMessageId()
+    {
+        long candidate = _context.Time.GetUtcNow().ToUnixTimeMilliseconds() << 16;
+        while (true)
+        {
+            long last = Volatile.Read(ref _lastMessageId);
+            long next = Math.Max(last + 1, candidate);
+            if (Interlocked.CompareExchange(ref _lastMessageId, next, last) == last)
+            {
+                return (ulong)next;
+            }
+        }
+    }
+
+    /// <summary>The session's connection ended: its rooms are told why, its nickname is freed.</summary>
+    public void Disconnect(Session session, QuitReason reason, string message)
+    {
+        // During shutdown every client is getting a Goodbye anyway; telling each remaining member
+        // about each departure would cost members squared frames for nothing.
+        bool notify = !_context.Connections.IsShuttingDown;
+        foreach (Room room in session.LeaveAll())
+        {
+            Leave(room, session, new Presence { Kind = PresenceKind.Quit, Room = room.Name, Nick = session.Nick, Reason = reason, Message = message }, notify);
+        }
+
+        if (session.NickKey is { } key)
+        {
+            ReleaseNick(key, session);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using Parley.Protocol;
+using Parley.Protocol.Messages;
+using Parley.Server.Connections;
+
+namespace Parley.Server.Chat;
+
+/// <summary>
+/// A room: its members, topic and sequence counter. Every change and every message goes through
+/// <see cref="_gate"/>, so all members see the same order (joins, messages, leaves) and sequence
+/// numbers increase by exactly one. Fan-out reads the member array without locking anything else.
+/// </summary>
+internal sealed class Room
+{
+    private readonly Lock _gate = new();
+    private readonly ServerContext _context;
+    private Session[] _members = [];
+    private string _topic = string.Empty;
+    private ulong _lastSeq;
+    private bool _closed;
+
+    public Room(string name, string key, ServerContext context)
+    {
+        Name = name;
+        Key = key;
+        _context = context;
+    }
+
+    public string Name { get; }
+
+    public string Key { get; }
+
+    public string Topic => Volatile.Read(ref _topic);
+
+    public Session[] Members => Volatile.Read(ref _members);
+
+    /// <summary>
+    /// Adds <paramref name="session"/>, replies <see cref="Joined"/> to it and tells every member.
+    /// False: the room was just emptied and removed; the caller gets a fresh one.
+    /// </summary>
+    public bool TryJoin(Session session, uint requestId)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            Session[] members = [.. _members, session];
+            Volatile.Write(ref _members, members);
+            var joined = new Joined { Room = Name, Topic = _topic, LastSeq = _lastSeq, MemberCount = (uint)members.Length };
+            AddNicks(joined.Members, members, _context.Options.MaxFramePayload - 1024);
+            session.Connection.Send(FrameWriter.Encode(FrameType.Joined, requestId, joined));
+            Broadcast(FrameWriter.Encode(FrameType.Presence, 0, new Presence { Kind = PresenceKind.Joined, Room = Name, Nick = session.Nick }));
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Removes <paramref name="session"/>. For a part, every member (the one leaving included)
+    /// sees LEFT; for a quit, the others see QUIT unless <paramref name="notify"/> is false.
+    /// </summary>
+    public void Leave(Session session, Presence presence, bool notify, Action<Room> removeWhenEmpty)
+    {
+        lock (_gate)
+        {
+            int index = Array.IndexOf(_members, session);
+            if (index < 0)
+            {
+                return;
+            }
+
+            if (notify && presence.Kind == PresenceKind.Left)
+            {
+                Broadcast(FrameWriter.Encode(FrameType.Presence, 0, presence));
+            }
+
+            Session[] members = [.. _members.AsSpan(0, index), .. _members.AsSpan(index + 1)];
+            Volatile.Write(ref _members, members);
+            if (notify && presence.Kind != PresenceKind.Left)
+            {
+                Broadcast(FrameWriter.Encode(FrameType.Presence, 0, presence));
+            }
+
+            if (members.Length == 0)
+            {
+                _closed = true;
+                removeWhenEmpty(this);
+            }
+        }
+    }
+
+    /// <summary>Assigns the next sequence number, acknowledges to the sender, then offers one encoded frame to every member.</summary>
+    public void Publish(Session from, uint requestId, Say say, ulong messageId, long timestampMs)
+    {
+        lock (_gate)
+        {
+            ulong seq = ++_lastSeq;
+            from.Connection.Send(FrameWriter.Encode(FrameType.Sent, requestId, new Sent
+            {
+                MessageId = messageId, Seq = seq, TimestampMs = timestampMs, ClientMsgId = say.ClientMsgId,
+            }));
+            Broadcast(FrameWriter.Encode(FrameType.Delivered, 0, new Delivered
+            {
+                Room = Name, From = from.Nick, Text = say.Text, MessageId = messageId, Seq = seq,
+                TimestampMs = timestampMs, ClientMsgId = say.ClientMsgId, Action = say.Action,
+            }));
+        }
+    }
+
+    public void SetTopic(string topic, string by, Session setter, uint requestId)
+    {
+        lock (_gate)
+        {
+            Volatile.Write(ref _topic, topic);
+            setter.Connection.Send(FrameWriter.Encode(FrameType.Ok, requestId, new Ok()));
+            Broadcast(FrameWriter.Encode(FrameType.TopicChanged, 0, new TopicChanged { Room = Name, Topic = topic, By = by }));
+        }
+    }
+
+    /// <summary>Tells every member that <paramref name="presence"/> happened (a nickname change).</summary>
+    public void Announce(Presence presence)
+    {
+        lock (_gate)
+        {
+            Broadcast(FrameWriter.Encode(FrameType.Presence, 0, presence));
+        }
+    }
+
+    /// <summary>Adds member nicknames until <paramref name="budget"/> bytes are used, so the reply fits in one frame.</summary>
+    public static void AddNicks(ICollection<string> into, Session[] members, int budget)
+    {
+        foreach (Session member in members)
+        {
+            string? nick = member.Nick;
+            if (nick is null)
+            {
+                continue;
+            }
+
+            budget -= nick.Length * 3 + 2;
+            if (budget < 0)
+            {
+                break;
+            }
+
+            into.Add(nick);
+        }
+    }
+
+    // The same bytes go to every member: one encode, one array, a reference per queue.
+    private void Broadcast(byte[] frame)
+    {
+        Session[] members = _members;
+        foreach (Session member in members)
+        {
+            member.Connection.Send(frame);
+        }
+
+        _context.Metrics.Deliveries.Add(members.Length);
+    }
+}

@@ -1,0 +1,121 @@
+using Google.Protobuf;
+using Parley.Protocol;
+using Parley.Protocol.Messages;
+using Parley.Server.Connections;
+
+namespace Parley.Server.Chat;
+
+/// <summary>
+/// A connection's protocol state: handshake, then ready with a nickname and rooms. Requests are
+/// handled synchronously on the connection's read loop, so this state needs no lock; other threads
+/// read only <see cref="Nick"/>.
+/// </summary>
+internal sealed partial class Session
+{
+    private readonly ServerContext _context;
+    private readonly List<Room> _rooms = [];
+    private volatile string? _nick;
+
+    public Session(ClientConnection connection, ServerContext context)
+    {
+        Connection = connection;
+        _context = context;
+    }
+
+    public ClientConnection Connection { get; }
+
+    /// <summary>The nickname as shown; null until the handshake.</summary>
+    public string? Nick => _nick;
+
+    /// <summary>The nickname's case-insensitive identity in the hub.</summary>
+    public string? NickKey { get; private set; }
+
+    public bool IsReady { get; private set; }
+
+    /// <summary>Handles one frame. Throws <see cref="ProtocolViolationException"/> for what closes the connection.</summary>
+    public void Handle(in Frame frame)
+    {
+        IMessage message = MessageCodec.Decode(frame);
+        uint id = frame.RequestId;
+        switch (message)
+        {
+            case Pong:
+                return;
+            case Goodbye goodbye:
+                Connection.CloseByClient(ContentRules.NeutralizeText(Truncate(goodbye.Message, ProtocolConstants.MaxReasonBytes)));
+                return;
+        }
+
+        if (id == 0)
+        {
+            ProtocolViolationException.Throw(ErrorCode.MalformedFrame, $"a {frame.Type} request must carry a non-zero request id");
+        }
+
+        if (!IsReady)
+        {
+            switch (message)
+            {
+                case Hello hello:
+                    OnHello(id, hello);
+                    return;
+                case Ping ping:
+                    OnPing(id, ping);
+                    return;
+                default:
+                    ProtocolViolationException.Throw(ErrorCode.HandshakeRequired, $"the first frame must be Hello, not {frame.Type}");
+                    return;
+            }
+        }
+
+        switch (message)
+        {
+            case Ping ping: OnPing(id, ping); break;
+            case Say say: OnSay(id, say); break;
+            case Whisper whisper: OnWhisper(id, whisper); break;
+            case Join join: OnJoin(id, join); break;
+            case Part part: OnPart(id, part); break;
+            case SetNick setNick: OnSetNick(id, setNick); break;
+            case SetTopic topic: OnSetTopic(id, topic); break;
+            case Names names: OnNames(id, names); break;
+            case ListRooms: OnListRooms(id); break;
+            case Hello: Reply(id, ErrorCode.InvalidRequest, "the handshake is already done"); break;
+            default:
+                ProtocolViolationException.Throw(ErrorCode.MalformedFrame, $"{frame.Type} is not a frame a client may send");
+                break;
+        }
+    }
+
+    /// <summary>Takes the session out of all its rooms' books; returns them for the quit announcements.</summary>
+    public Room[] LeaveAll()
+    {
+        Room[] rooms = [.. _rooms];
+        _rooms.Clear();
+        return rooms;
+    }
+
+    private void Reply(uint id, ErrorCode code, string text, uint retryAfterMs = 0) =>
+        Connection.Send(FrameWriter.Encode(FrameType.Error, id, new Error { Code = code, Message = text, RetryAfterMs = retryAfterMs }));
+
+    private void Reply(uint id, FrameType type, IMessage message) => Connection.Send(FrameWriter.Encode(type, id, message));
+
+    private static string Truncate(string s, int maxBytes)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(s) <= maxBytes)
+        {
+            return s;
+        }
+
+        int chars = Math.Min(s.Length, maxBytes);
+        while (chars > 0 && System.Text.Encoding.UTF8.GetByteCount(s.AsSpan(0, chars)) > maxBytes)
+        {
+            chars--;
+        }
+
+        if (chars > 0 && char.IsHighSurrogate(s[chars - 1]))
+        {
+            chars--;
+        }
+
+        return s[..chars];
+    }
+}

@@ -1,0 +1,83 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Parley.Server.Connections;
+
+internal sealed partial class ClientConnection
+{
+    // A batch stops growing past this many bytes so one flush never buffers a huge backlog at once.
+    private const int MaxBatchBytes = 64 * 1024;
+
+    private async Task WriteLoopAsync()
+    {
+        PipeWriter output = _transport.Output;
+        try
+        {
+            while (true)
+            {
+                WriteStatus = "awaiting frames";
+                if (!await Queue.WaitToReadAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                if (WriteBatch(output))
+                {
+                    await FlushAsync(output).ConfigureAwait(false);
+                }
+            }
+
+            // The queue is complete: the last control frames (an error, a goodbye) still go out.
+            if (WriteBatch(output))
+            {
+                await FlushAsync(output).ConfigureAwait(false);
+            }
+
+            WriteStatus = "done";
+        }
+        catch (Exception ex) when (IsConnectionError(ex) || ex is InvalidOperationException)
+        {
+            // The peer went away or the transport was aborted; the read side reports the reason.
+            WriteStatus = "failed: " + ex.GetType().Name;
+        }
+    }
+
+    /// <summary>Copies control frames, then data frames, into the transport. False when nothing was written.</summary>
+    private bool WriteBatch(PipeWriter output)
+    {
+        WriteStatus = "writing";
+        bool wrote = false;
+        int bytes = 0;
+        while (true)
+        {
+            while (Queue.TryDequeueControl(out byte[] control))
+            {
+                output.Write(control);
+                wrote = true;
+            }
+
+            if (bytes >= MaxBatchBytes || !Queue.TryDequeueData(out byte[] frame))
+            {
+                return wrote;
+            }
+
+            output.Write(frame);
+            bytes += frame.Length;
+            wrote = true;
+        }
+    }
+
+    /// <summary>One flush per batch; the heartbeat evicts the client if it stalls past the deadline.</summary>
+    private async ValueTask FlushAsync(PipeWriter output)
+    {
+        WriteStatus = "flushing";
+        Volatile.Write(ref _flushStartedAt, _context.Time.GetTimestamp());
+        FlushResult result = await output.FlushAsync().ConfigureAwait(false);
+        Volatile.Write(ref _flushStartedAt, 0);
+        _context.Metrics.Flushes.Add(1);
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            throw new OperationCanceledException("the transport is closed");
+        }
+    }
+}

@@ -1,0 +1,245 @@
+using System.IO.Pipelines;
+using System.Net;
+using ProtocolViolationException = Parley.Protocol.ProtocolViolationException;
+using Microsoft.Extensions.Logging;
+using Parley.Protocol;
+using Parley.Protocol.Messages;
+using Parley.Server.Chat;
+
+namespace Parley.Server.Connections;
+
+/// <summary>
+/// One client connection: a read loop that parses frames and hands them to the <see cref="Session"/>,
+/// a write loop that drains the <see cref="SendQueue"/>, and the deadlines the heartbeat enforces.
+/// Works over any <see cref="IDuplexPipe"/> (a Kestrel socket, TLS, or an in-memory pipe in tests).
+/// </summary>
+internal sealed partial class ClientConnection
+{
+    private readonly IDuplexPipe _transport;
+    private readonly Action _abort;
+    private readonly ServerContext _context;
+    private readonly ILogger _logger;
+    private readonly long _connectedAt;
+    private long _lastFrameAt;
+    private long _lastPingAt;
+    private long _flushStartedAt;
+    private int _closeReason;
+    private string? _closeMessage;
+
+    public ClientConnection(string id, IPEndPoint? remote, IDuplexPipe transport, Action abort, ServerContext context)
+    {
+        Id = id;
+        RemoteEndPoint = remote;
+        _transport = transport;
+        _abort = abort;
+        _context = context;
+        _logger = context.Logger;
+        ServerOptions o = context.Options;
+        Queue = new SendQueue(o.SendQueueSoftBytes, o.SendQueueHardBytes, o.ControlQueueHardBytes);
+        Session = new Session(this, context);
+        _connectedAt = _lastFrameAt = context.Time.GetTimestamp();
+    }
+
+    public string Id { get; }
+
+    public IPEndPoint? RemoteEndPoint { get; }
+
+    public SendQueue Queue { get; }
+
+    public Session Session { get; }
+
+    /// <summary>What the read loop is doing now: for diagnosing a stuck client.</summary>
+    public string ReadStatus { get; private set; } = "not started";
+
+    /// <summary>What the write loop is doing now.</summary>
+    public string WriteStatus { get; private set; } = "not started";
+
+    /// <summary>Runs the connection to its end. Never throws: failures are sorted and logged at the loop boundary.</summary>
+    public async Task RunAsync()
+    {
+        // The write loop starts first so that anything the read loop queues has a drain.
+        Task writing = WriteLoopAsync();
+        QuitReason reason = QuitReason.ConnectionLost;
+        try
+        {
+            reason = await ReadLoopAsync().ConfigureAwait(false);
+        }
+        catch (ProtocolViolationException ex)
+        {
+            Log.ProtocolViolation(_logger, Id, ex.Code, ex.Message);
+            Close(QuitReason.ProtocolError, ErrorFrame(ex.Code, ex.Message), discardData: false);
+            reason = QuitReason.ProtocolError;
+        }
+        catch (Exception ex) when (IsConnectionError(ex))
+        {
+            Log.ConnectionReset(_logger, Id, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            // A bug while handling this connection: it closes this connection only.
+            Log.ConnectionFailed(_logger, Id, ex);
+            Close(QuitReason.ConnectionLost, ErrorFrame(ErrorCode.Internal, "internal server error"), discardData: false);
+        }
+        finally
+        {
+            ReadStatus = "done";
+            await FinishAsync(writing, reason).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Starts closing the connection, from any thread. The first reason wins; later calls do nothing.
+    /// </summary>
+    /// <param name="reason">What the connection's rooms are told.</param>
+    /// <param name="finalFrame">An error or goodbye frame to send before the close, if any.</param>
+    /// <param name="discardData">True for eviction: queued data is dropped and only <paramref name="finalFrame"/> goes out.
+    /// False: queued data goes out first, then <paramref name="finalFrame"/>.</param>
+    /// <param name="message">The user's own words, for a quit the user asked for.</param>
+    public void Close(QuitReason reason, byte[]? finalFrame, bool discardData, string? message = null)
+    {
+        if (Interlocked.CompareExchange(ref _closeReason, (int)reason, 0) != 0)
+        {
+            return;
+        }
+
+        _closeMessage = message;
+        if (discardData)
+        {
+            Queue.DiscardData();
+        }
+
+        if (finalFrame is not null)
+        {
+            _ = discardData ? Queue.TryEnqueueControl(finalFrame) : Queue.TryEnqueueLast(finalFrame);
+        }
+
+        _transport.Input.CancelPendingRead();
+    }
+
+    /// <summary>The client sent Goodbye: it leaves with its own words.</summary>
+    internal void CloseByClient(string message) => Close(QuitReason.Left, null, discardData: false, message);
+
+    internal bool IsClosing => Volatile.Read(ref _closeReason) != 0;
+
+    /// <summary>Evicts the client as a slow consumer (send queue over its hard limit, or a stalled write).</summary>
+    public void Evict(string why)
+    {
+        if (IsClosing)
+        {
+            return;
+        }
+
+        Log.SlowConsumer(_logger, Id, Session.Nick, why, Queue.QueuedBytes);
+        _context.Metrics.Evictions.Add(1);
+        byte[] goodbye = FrameWriter.Encode(FrameType.Goodbye, 0, new Goodbye { Reason = QuitReason.SlowConsumer, Message = why });
+        Close(QuitReason.SlowConsumer, goodbye, discardData: true);
+    }
+
+    /// <summary>Called by the heartbeat: enforces the handshake, idle and write-stall deadlines, and pings.</summary>
+    public void OnHeartbeat(long now)
+    {
+        if (IsClosing)
+        {
+            return;
+        }
+
+        ServerOptions o = _context.Options;
+        TimeProvider time = _context.Time;
+        long flushStarted = Volatile.Read(ref _flushStartedAt);
+        if (flushStarted != 0 && time.GetElapsedTime(flushStarted, now) > o.WriteStallTimeout)
+        {
+            Evict($"a write has been stalled for over {o.WriteStallTimeout.TotalSeconds:0} s");
+            return;
+        }
+
+        if (!Session.IsReady)
+        {
+            if (time.GetElapsedTime(_connectedAt, now) > o.HandshakeTimeout)
+            {
+                Close(QuitReason.TimedOut, ErrorFrame(ErrorCode.HandshakeTimeout, "no handshake within the deadline"), discardData: true);
+            }
+
+            return;
+        }
+
+        TimeSpan silent = time.GetElapsedTime(Volatile.Read(ref _lastFrameAt), now);
+        if (silent > o.IdleTimeout)
+        {
+            Close(QuitReason.TimedOut, ErrorFrame(ErrorCode.IdleTimeout, $"nothing received for {o.IdleTimeout.TotalSeconds:0} s"), discardData: true);
+        }
+        else if (silent > o.PingInterval && time.GetElapsedTime(_lastPingAt, now) > o.PingInterval)
+        {
+            _lastPingAt = now;
+            SendControl(FrameWriter.Encode(FrameType.Ping, 0, new Ping { Nonce = (ulong)now }));
+        }
+    }
+
+    /// <summary>Queues a reply or event; evicts the client if that takes it over its hard limit.</summary>
+    public void Send(byte[] frame)
+    {
+        switch (Queue.TryEnqueue(frame))
+        {
+            case EnqueueResult.Overflow:
+                Evict($"send queue over {Queue.HardLimit} bytes");
+                break;
+            case EnqueueResult.QueuedNowLagging:
+                _context.Metrics.Lagging.Add(1);
+                Log.Lagging(_logger, Id, Session.Nick, Queue.QueuedBytes);
+                break;
+        }
+    }
+
+    /// <summary>Queues a control frame ahead of data; never dropped while the connection lives.</summary>
+    public void SendControl(byte[] frame)
+    {
+        if (!Queue.TryEnqueueControl(frame))
+        {
+            Evict("control queue over its limit");
+        }
+    }
+
+    internal static byte[] ErrorFrame(ErrorCode code, string message, uint requestId = 0) =>
+        FrameWriter.Encode(FrameType.Error, requestId, new Error { Code = code, Message = message });
+
+    private async Task FinishAsync(Task writing, QuitReason readReason)
+    {
+        var reason = (QuitReason)Volatile.Read(ref _closeReason);
+        if (reason == QuitReason.Unspecified)
+        {
+            // The read side ended on its own (EOF, reset): record that as the reason.
+            Interlocked.CompareExchange(ref _closeReason, (int)readReason, 0);
+            reason = (QuitReason)Volatile.Read(ref _closeReason);
+        }
+
+        try
+        {
+            _context.Hub.Disconnect(Session, reason, _closeMessage ?? string.Empty);
+        }
+        catch (Exception ex)
+        {
+            Log.ConnectionFailed(_logger, Id, ex);
+        }
+
+        Queue.Complete();
+        try
+        {
+            // The last frames (error, goodbye) get a short grace to leave; a peer that doesn't read
+            // them is aborted rather than holding the connection open.
+            await writing.WaitAsync(_context.Options.CloseGrace, _context.Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            WriteStatus = "aborted after close grace";
+            _abort();
+            await writing.ConfigureAwait(false);
+        }
+
+        Log.Closed(_logger, Id, Session.Nick, reason);
+        await _transport.Input.CompleteAsync().ConfigureAwait(false);
+        await _transport.Output.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private static bool IsConnectionError(Exception ex) => ex is IOException or OperationCanceledException or ObjectDisposedException
+        or Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Connections.ConnectionAbortedException
+        or System.Net.Sockets.SocketException;
+}

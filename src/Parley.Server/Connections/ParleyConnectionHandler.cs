@@ -1,0 +1,61 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Parley.Protocol.Messages;
+
+namespace Parley.Server.Connections;
+
+/// <summary>Kestrel's entry point for every accepted connection: admission, then the connection's loops.</summary>
+internal sealed class ParleyConnectionHandler(ServerContext context) : ConnectionHandler
+{
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        IPAddress? address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        ErrorCode refusal = context.Connections.TryAdmit(address);
+        if (refusal != ErrorCode.Unspecified)
+        {
+            context.Metrics.Rejected.Add(1);
+            Log.Refused(context.Logger, connection.ConnectionId, refusal);
+            await RefuseAsync(connection, refusal).ConfigureAwait(false);
+            return;
+        }
+
+        ClientConnection? client = null;
+        try
+        {
+            context.Metrics.Accepted.Add(1);
+            Log.Accepted(context.Logger, connection.ConnectionId, connection.RemoteEndPoint?.ToString());
+            client = new ClientConnection(connection.ConnectionId, connection.RemoteEndPoint as IPEndPoint, connection.Transport, connection.Abort, context);
+            context.Connections.Add(client);
+
+            // Kestrel asks connections to close on shutdown; the manager has already queued a Goodbye by then.
+            using CancellationTokenRegistration closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?
+                .ConnectionClosedRequested.Register(static c => ((ClientConnection)c!).Close(QuitReason.ServerShuttingDown, null, discardData: false), client)
+                ?? default;
+            await client.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Connections.Release(client, address);
+        }
+    }
+
+    private static async Task RefuseAsync(ConnectionContext connection, ErrorCode code)
+    {
+        string text = code switch
+        {
+            ErrorCode.ServerFull => "the server is full",
+            ErrorCode.TooManyConnectionsFromAddress => "too many connections from your address",
+            _ => "the server is shutting down",
+        };
+        try
+        {
+            await connection.Transport.Output.WriteAsync(ClientConnection.ErrorFrame(code, text)).ConfigureAwait(false);
+            await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or OperationCanceledException)
+        {
+            // The peer is already gone; nothing to tell it.
+        }
+    }
+}

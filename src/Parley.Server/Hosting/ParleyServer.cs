@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Hosting;
+
+namespace Parley.Server.Hosting;
+
+/// <summary>
+/// The running server as a hosted service: starts the heartbeat, creates the data directory,
+/// turns the host's stopping signal (SIGINT/SIGTERM) into a graceful shutdown, and reports the
+/// endpoints Kestrel actually bound (port 0 becomes a real port).
+/// </summary>
+public sealed class ParleyServer : IHostedService
+{
+    private readonly ServerContext _context;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly List<ListenOptions> _listeners = [];
+    private CancellationTokenRegistration _stopping;
+
+    internal ParleyServer(ServerContext context, IHostApplicationLifetime lifetime)
+    {
+        _context = context;
+        _lifetime = lifetime;
+    }
+
+    /// <summary>The endpoints being listened on, after the host has started.</summary>
+    public IReadOnlyList<IPEndPoint> BoundEndPoints
+    {
+        get
+        {
+            lock (_listeners)
+            {
+                return [.. _listeners.Select(l => l.IPEndPoint).OfType<IPEndPoint>()];
+            }
+        }
+    }
+
+    /// <summary>Connections open now.</summary>
+    public int LiveConnections => _context.Connections.LiveCount;
+
+    public ServerOptions Options => _context.Options;
+
+    internal ServerContext Context => _context;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_context.Options.DataDirectory is { } data)
+        {
+            Directory.CreateDirectory(data);
+        }
+
+        _context.Connections.StartHeartbeat();
+        // ApplicationStopping fires before Kestrel stops: every client is told, with what is queued for it flushed first.
+        _stopping = _lifetime.ApplicationStopping.Register(_context.Connections.BeginShutdown);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _context.Connections.WaitForDrainAsync(_context.Options.ShutdownTimeout + _context.Options.CloseGrace, cancellationToken).ConfigureAwait(false);
+        await _stopping.DisposeAsync().ConfigureAwait(false);
+        _context.Connections.Dispose();
+    }
+
+    internal void AddListener(ListenOptions listener)
+    {
+        lock (_listeners)
+        {
+            _listeners.Add(listener);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Parley.Server.Connections;
+
+namespace Parley.Server.Hosting;
+
+/// <summary>Builds the server's host: configuration layers, logging, Kestrel listeners, the Parley services.</summary>
+public static class ParleyServerHost
+{
+    /// <summary>
+    /// Builds (does not start) a server host. Configuration, later sources winning: the defaults in
+    /// <see cref="ServerOptions"/>, <see cref="ParleyServerSettings.ConfigFile"/>, <c>PARLEY__</c>
+    /// environment variables, then <see cref="ParleyServerSettings.Overrides"/> and <see cref="ParleyServerSettings.Listen"/>.
+    /// </summary>
+    public static WebApplication Build(ParleyServerSettings settings)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        ConfigurationManager config = builder.Configuration;
+        if (settings.ConfigFile is not null)
+        {
+            config.AddJsonFile(Path.GetFullPath(settings.ConfigFile), optional: false, reloadOnChange: false);
+        }
+
+        if (settings.UseEnvironment)
+        {
+            config.AddEnvironmentVariables("PARLEY__");
+        }
+
+        config.AddInMemoryCollection(settings.Overrides);
+
+        builder.Logging.AddConfiguration(config.GetSection("Logging"));
+        if (settings.ConfigureLogging is not null)
+        {
+            settings.ConfigureLogging(builder.Logging);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+            });
+        }
+
+        builder.Services.AddOptions<ServerOptions>()
+            .Bind(config)
+            .PostConfigure(o =>
+            {
+                if (settings.Listen.Count > 0)
+                {
+                    o.Listen = [.. settings.Listen];
+                }
+
+                o.DataDirectory ??= DefaultDataDirectory();
+            })
+            .ValidateDataAnnotations()
+            .Validate(o => o.IdleTimeout > o.PingInterval, "IdleTimeout must be longer than PingInterval")
+            .Validate(o => o.SendQueueHardBytes >= o.SendQueueSoftBytes, "SendQueueHardBytes must be at least SendQueueSoftBytes")
+            .Validate(o => o.EffectiveListen.All(a => ListenAddress.TryParse(a, out _, out _)), "every Listen entry must be ADDR:PORT")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
+        builder.Services.AddSingleton(sp => new ServerMetrics(null, () => sp.GetRequiredService<ServerContext>().Connections.LiveCount));
+        builder.Services.AddSingleton(sp => new ServerContext(
+            sp.GetRequiredService<IOptions<ServerOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Parley.Server"),
+            sp.GetRequiredService<ServerMetrics>()));
+        builder.Services.AddSingleton<ParleyConnectionHandler>();
+        builder.Services.AddSingleton<ParleyServer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ParleyServer>());
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((h, s) => h.ShutdownTimeout = s.Value.ShutdownTimeout + s.Value.CloseGrace + TimeSpan.FromSeconds(1));
+
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>, ParleyServer>((kestrel, options, server) =>
+        {
+            // Connection limits are ours (ConnectionManager), so refused clients get an error frame, not a bare close.
+            kestrel.Limits.MaxConcurrentConnections = null;
+            kestrel.AddServerHeader = false;
+            foreach (string text in options.Value.EffectiveListen)
+            {
+                ListenAddress.TryParse(text, out ListenAddress? address, out _);
+                Action<ListenOptions> configure = lo =>
+                {
+                    lo.UseConnectionHandler<ParleyConnectionHandler>();
+                    server.AddListener(lo);
+                };
+                if (address!.Value.IsAny)
+                {
+                    kestrel.ListenAnyIP(address.Value.Port, configure);
+                }
+                else
+                {
+                    kestrel.Listen(address.Value.Address!, address.Value.Port, configure);
+                }
+            }
+        });
+
+        return builder.Build();
+    }
+
+    /// <summary><c>$XDG_DATA_HOME/parley/server</c>, or <c>~/.local/share/parley/server</c>.</summary>
+    public static string DefaultDataDirectory()
+    {
+        string? xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        string root = !string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return Path.Combine(root, "parley", "server");
+    }
+}

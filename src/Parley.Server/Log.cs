@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+using Parley.Protocol.Messages;
+
+namespace Parley.Server;
+
+/// <summary>The server's log events, with fixed ids and structured fields.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Connection {ConnectionId} from {Remote} accepted")]
+    public static partial void Accepted(ILogger logger, string connectionId, string? remote);
+
+    [LoggerMessage(2, LogLevel.Information, "Connection {ConnectionId} refused: {Code}")]
+    public static partial void Refused(ILogger logger, string connectionId, ErrorCode code);
+
+    [LoggerMessage(3, LogLevel.Information, "Connection {ConnectionId} ({User}) closed: {Reason}")]
+    public static partial void Closed(ILogger logger, string connectionId, string? user, QuitReason reason);
+
+    [LoggerMessage(4, LogLevel.Information, "Connection {ConnectionId} broke the protocol ({Code}): {Detail}")]
+    public static partial void ProtocolViolation(ILogger logger, string connectionId, ErrorCode code, string detail);
+
+    [LoggerMessage(5, LogLevel.Debug, "Connection {ConnectionId} reset: {Detail}")]
+    public static partial void ConnectionReset(ILogger logger, string connectionId, string detail);
+
+    [LoggerMessage(6, LogLevel.Error, "Connection {ConnectionId} failed")]
+    public static partial void ConnectionFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Warning, "Connection {ConnectionId} ({User}) evicted as a slow consumer: {Why} ({QueuedBytes} bytes queued)")]
+    public static partial void SlowConsumer(ILogger logger, string connectionId, string? user, string why, long queuedBytes);
+
+    [LoggerMessage(8, LogLevel.Information, "Connection {ConnectionId} ({User}) is lagging: {QueuedBytes} bytes queued")]
+    public static partial void Lagging(ILogger logger, string connectionId, string? user, long queuedBytes);
+
+    [LoggerMessage(9, LogLevel.Debug, "Connection {ConnectionId} ended with {Bytes} bytes of an incomplete frame")]
+    public static partial void TruncatedFrame(ILogger logger, string connectionId, long bytes);
+
+    [LoggerMessage(10, LogLevel.Information, "Connection {ConnectionId} is {User} (client {Client})")]
+    public static partial void HandshakeDone(ILogger logger, string connectionId, string user, string client);
+
+    [LoggerMessage(11, LogLevel.Information, "Shutting down: telling {Count} connections")]
+    public static partial void ShuttingDown(ILogger logger, int count);
+
+    [LoggerMessage(12, LogLevel.Information, "Listening on {Endpoint}")]
+    public static partial void Listening(ILogger logger, string endpoint);
+}
