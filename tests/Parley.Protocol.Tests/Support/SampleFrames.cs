@@ -1,0 +1,101 @@
+using Google.Protobuf;
+using Parley.Protocol.Messages;
+
+namespace Parley.Protocol.Tests.Support;
+
+/// <summary>One representative frame of every v1 type, every field set (non-ASCII text included).</summary>
+public static class SampleFrames
+{
+    public static DecodedFrame For(FrameType type) => new(type, RequestIdFor(type), MessageFor(type));
+
+    public static IEnumerable<DecodedFrame> All => Enum.GetValues<FrameType>().Select(For);
+
+    public static TheoryData<FrameType> Types => new(Enum.GetValues<FrameType>());
+
+    /// <summary>Events carry request id 0; requests and replies a non-zero one (large, to exercise all four bytes).</summary>
+    public static uint RequestIdFor(FrameType type) => (byte)type >= 0xC0 ? 0 : 0x01020300u + (byte)type;
+
+    public static IMessage MessageFor(FrameType type) => type switch
+    {
+        FrameType.Hello => new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = "parley-tests/1.0", Nick = "zoë" },
+        FrameType.Ping => new Ping { Nonce = 0xDEADBEEF_CAFEF00D },
+        FrameType.SetNick => new SetNick { Nick = "Ａｌｉｃｅ" },
+        FrameType.Join => new Join { Room = "#général" },
+        FrameType.Part => new Part { Room = "#rust", Reason = "off to lunch 🍜" },
+        FrameType.ListRooms => new ListRooms(),
+        FrameType.Names => new Names { Room = "#dotnet" },
+        FrameType.Say => new Say { Room = "#dotnet", Text = "hello\nworld, 世界", ClientMsgId = "c-01HZX", Action = true },
+        FrameType.Whisper => new Whisper { To = "bob", Text = "psst", ClientMsgId = "w1", Action = false },
+        FrameType.SetTopic => new SetTopic { Room = "#dotnet", Topic = "Parley v1 ships Friday" },
+        FrameType.Goodbye => new Goodbye { Reason = QuitReason.SlowConsumer, Message = "send queue over 4194304 bytes" },
+        FrameType.Error => new Error { Code = ErrorCode.RateLimited, Message = "slow down", RetryAfterMs = 1500 },
+        FrameType.Welcome => new Welcome
+        {
+            ProtocolVersion = 1,
+            ServerName = "parley.example",
+            Motd = "be kind",
+            Nick = "guest-4821",
+            ConnectionId = "0HN7K3",
+            Limits = new ServerLimits
+            {
+                MaxFramePayload = ProtocolConstants.DefaultMaxFramePayload,
+                MaxTextBytes = ProtocolConstants.MaxTextBytes,
+                MaxNickLength = ProtocolConstants.MaxNickLength,
+                MaxRoomNameLength = ProtocolConstants.MaxRoomNameLength,
+                MaxTopicBytes = ProtocolConstants.MaxTopicBytes,
+                SendQueueSoftBytes = 1UL << 20,
+                SendQueueHardBytes = 4UL << 20,
+                PingIntervalMs = 30_000,
+                IdleTimeoutMs = 90_000,
+                RateBurst = 10,
+                RatePerSecond = 2.5,
+                MaxRoomsPerSession = 50,
+            },
+        },
+        FrameType.Pong => new Pong { Nonce = ulong.MaxValue },
+        FrameType.Ok => new Ok { Nick = "alice" },
+        FrameType.Joined => new Joined { Room = "#dotnet", Topic = "t", Members = { "alice", "bob", "zoë" }, LastSeq = 41 },
+        FrameType.RoomList => new RoomList
+        {
+            Rooms =
+            {
+                new RoomInfo { Name = "#dotnet", MemberCount = 3, Topic = "C#" },
+                new RoomInfo { Name = "#empty" },
+            },
+        },
+        FrameType.Members => new Members { Room = "#dotnet", Members_ = { "alice", "bob" } },
+        FrameType.Sent => new Sent { MessageId = 9001, Seq = 42, TimestampMs = 1_795_000_000_000, ClientMsgId = "c-01HZX" },
+        FrameType.Delivered => new Delivered
+        {
+            Room = "#dotnet",
+            From = "alice",
+            Text = "hello\nworld, 世界",
+            MessageId = 9001,
+            Seq = 42,
+            TimestampMs = 1_795_000_000_000,
+            ClientMsgId = "c-01HZX",
+            Action = true,
+        },
+        FrameType.DirectDelivered => new DirectDelivered
+        {
+            From = "alice",
+            To = "bob",
+            Text = "psst",
+            MessageId = 9002,
+            TimestampMs = -1,
+            ClientMsgId = "w1",
+            Action = true,
+        },
+        FrameType.Presence => new Presence
+        {
+            Kind = PresenceKind.Quit,
+            Room = string.Empty,
+            Nick = "carol",
+            NewNick = string.Empty,
+            Reason = QuitReason.SlowConsumer,
+            Message = "bye",
+        },
+        FrameType.TopicChanged => new TopicChanged { Room = "#dotnet", Topic = "new topic", By = "alice" },
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no sample for this frame type"),
+    };
+}
