@@ -8,17 +8,24 @@ namespace Parley.Protocol;
 /// Names are refused when they contain anything that could mislead a reader; text is neutralised
 /// so that nothing in it can drive a terminal.
 /// </summary>
-public static class ContentRules
+public static partial class ContentRules
 {
     /// <summary>
     /// Checks a nickname. On success <paramref name="display"/> is the NFC form to show and
     /// <paramref name="key"/> the case-insensitive identity (NFKC, then lower-cased) used for uniqueness,
     /// so "Alice", "ALICE" and "Ａｌｉｃｅ" (full-width) are the same nickname.
     /// </summary>
-    public static bool TryValidateNick(string? nick, out string display, out string key, out string error)
+    /// <remarks>
+    /// Where Unicode normalisation is not available (<see cref="UnicodeNamesSupported"/> is false)
+    /// only ASCII names are accepted, since two spellings of one non-ASCII name could not be told apart.
+    /// </remarks>
+    public static bool TryValidateNick(string? nick, out string display, out string key, out string error) =>
+        TryValidateNick(nick, UnicodeNamesSupported, out display, out key, out error);
+
+    internal static bool TryValidateNick(string? nick, bool canNormalize, out string display, out string key, out string error)
     {
         display = key = string.Empty;
-        if (!TryNormalize(nick, out display, out error))
+        if (!TryNormalize(nick, canNormalize, out display, out error))
         {
             return false;
         }
@@ -44,11 +51,17 @@ public static class ContentRules
         return true;
     }
 
-    /// <summary>Checks a room name: '#' then 1 or more letters, digits, marks or <c>_ - .</c>.</summary>
-    public static bool TryValidateRoom(string? room, out string display, out string key, out string error)
+    /// <summary>
+    /// Checks a room name: '#' then 1 or more of the characters a nickname may contain (letters,
+    /// digits, marks and <c>_ - . [ ] { } \ | ^ `</c>), in any order. Normalised and keyed as nicknames are.
+    /// </summary>
+    public static bool TryValidateRoom(string? room, out string display, out string key, out string error) =>
+        TryValidateRoom(room, UnicodeNamesSupported, out display, out key, out error);
+
+    internal static bool TryValidateRoom(string? room, bool canNormalize, out string display, out string key, out string error)
     {
         display = key = string.Empty;
-        if (!TryNormalize(room, out display, out error))
+        if (!TryNormalize(room, canNormalize, out display, out error))
         {
             return false;
         }
@@ -144,33 +157,6 @@ public static class ContentRules
 
     private static bool IsBidiControl(char c) =>
         c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
-
-    private static bool TryNormalize(string? value, out string normalized, out string error)
-    {
-        normalized = string.Empty;
-        error = string.Empty;
-        if (string.IsNullOrEmpty(value))
-        {
-            error = "the name is empty";
-            return false;
-        }
-
-        if (!value.IsNormalized(NormalizationForm.FormC))
-        {
-            try
-            {
-                value = value.Normalize(NormalizationForm.FormC);
-            }
-            catch (ArgumentException)
-            {
-                error = "the name is not valid Unicode";
-                return false;
-            }
-        }
-
-        normalized = value;
-        return true;
-    }
 
     private static bool IsNameStart(string s, int i)
     {
