@@ -18,6 +18,7 @@ internal sealed partial class ClientConnection
             ReadStatus = "awaiting data";
             ReadResult result = await input.ReadAsync().ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
+            bool backlogged = false;
             try
             {
                 if (result.IsCanceled || IsClosing)
@@ -35,10 +36,18 @@ internal sealed partial class ClientConnection
                     {
                         return QuitReason.ConnectionLost;
                     }
+
+                    if (Queue.QueuedBytes > Queue.SoftLimit)
+                    {
+                        // Flow control: this client's own replies are piling up; read no more of its
+                        // requests until it has taken them (its frames wait in the socket meanwhile).
+                        backlogged = true;
+                        break;
+                    }
                 }
 
                 // Checked after parsing, so the frames that arrived with the end of the stream count.
-                if (result.IsCompleted)
+                if (result.IsCompleted && !backlogged)
                 {
                     if (!buffer.IsEmpty)
                     {
@@ -50,7 +59,21 @@ internal sealed partial class ClientConnection
             }
             finally
             {
-                input.AdvanceTo(buffer.Start, buffer.End);
+                // Whole frames left behind by a backlog pause were not examined: the next read must see them at once.
+                if (backlogged)
+                {
+                    input.AdvanceTo(buffer.Start);
+                }
+                else
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+            }
+
+            if (backlogged)
+            {
+                ReadStatus = "paused: own send queue backlogged";
+                await Queue.WaitForDrainAsync().ConfigureAwait(false);
             }
         }
     }

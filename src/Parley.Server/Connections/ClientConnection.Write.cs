@@ -40,6 +40,11 @@ internal sealed partial class ClientConnection
             // The peer went away or the transport was aborted; the read side reports the reason.
             WriteStatus = "failed: " + ex.GetType().Name;
         }
+        finally
+        {
+            // A read loop paused for this queue to drain must not wait for a writer that has stopped.
+            Queue.ReleaseDrainWaiter();
+        }
     }
 
     /// <summary>Copies control frames, then data frames, into the transport. False when nothing was written.</summary>

@@ -114,6 +114,7 @@ internal sealed partial class ClientConnection
         }
 
         _transport.Input.CancelPendingRead();
+        Queue.ReleaseDrainWaiter();
     }
 
     /// <summary>The client sent Goodbye: it leaves with its own words.</summary>

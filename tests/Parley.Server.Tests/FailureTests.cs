@@ -1,0 +1,166 @@
+using Parley.Protocol;
+using Parley.Protocol.Messages;
+
+namespace Parley.Server.Tests;
+
+public sealed class FailureTests
+{
+    [Fact]
+    public async Task A_client_that_dies_mid_frame_leaves_with_connection_lost_and_the_room_carries_on()
+    {
+        await using var server = new InMemoryServer();
+        TestPeer alice = server.Connect(), bob = server.Connect(), carol = server.Connect();
+        foreach ((TestPeer p, string n) in new[] { (alice, "alice"), (bob, "bob"), (carol, "carol") })
+        {
+            await p.HelloAsync(n);
+            await p.JoinAsync("#a");
+        }
+
+        byte[] whole = FrameWriter.Encode(FrameType.Say, 9, new Say { Room = "#a", Text = "never finished" });
+        await carol.SendRawAsync(whole[..(whole.Length - 3)]);
+        await carol.Output.CompleteAsync();
+
+        Presence quit = await alice.ExpectAsync<Presence>(p => p.Kind == PresenceKind.Quit);
+        Assert.Equal(("carol", QuitReason.ConnectionLost), (quit.Nick, quit.Reason));
+        await bob.SendAsync(new Say { Room = "#a", Text = "still here" });
+        Assert.Equal("still here", (await alice.ExpectAsync<Delivered>()).Text);
+    }
+
+    [Fact]
+    public async Task A_member_that_stops_reading_is_evicted_and_the_others_receive_everything_in_order()
+    {
+        await using var server = new InMemoryServer(o =>
+        {
+            o.SendQueueSoftBytes = 8 * 1024;
+            o.SendQueueHardBytes = 32 * 1024;
+        });
+        TestPeer alice = server.Connect(), bob = server.Connect();
+        // The stalled reader's transport accepts 4 KiB and then blocks every flush.
+        TestPeer stalled = server.Connect(readerPauseBytes: 4 * 1024);
+        await stalled.HelloAsync("stalled");
+        await stalled.JoinAsync("#a");
+        await alice.HelloAsync("alice");
+        await alice.JoinAsync("#a");
+        await bob.HelloAsync("bob");
+        await bob.JoinAsync("#a");
+
+        const int count = 300;
+        Task<List<Delivered>> bobReads = ReadDeliveredAsync(bob, count);
+        string text = new('x', 400);
+        for (int i = 0; i < count; i++)
+        {
+            await alice.SendAsync(new Say { Room = "#a", Text = $"{i} {text}" });
+        }
+
+        List<Delivered> got;
+        try
+        {
+            got = await bobReads.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException(ex.Message + " | " + string.Join("; ", server.Context.Connections.Live.Select(c => $"{c.Session.Nick} r={c.ReadStatus} w={c.WriteStatus} q={c.Queue.QueuedBytes} closing={c.IsClosing}")));
+        }
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"{i} {text}"), got.Select(d => d.Text));
+        Presence quit = await alice.ExpectAsync<Presence>(p => p.Kind == PresenceKind.Quit);
+        Assert.Equal(("stalled", QuitReason.SlowConsumer), (quit.Nick, quit.Reason));
+        Assert.Equal(1, server.Context.Connections.LiveCount - 2);
+
+        // The evicted connection is aborted once its close grace has passed.
+        server.Time.Advance(server.Options.CloseGrace + TimeSpan.FromSeconds(1));
+        await Poll.UntilAsync(() => server.Context.Connections.LiveCount == 2, "the evicted connection ended");
+    }
+
+    [Fact]
+    public async Task A_write_stalled_past_the_deadline_evicts_the_client()
+    {
+        await using var server = new InMemoryServer(o => o.WriteStallTimeout = TimeSpan.FromSeconds(10));
+        TestPeer alice = server.Connect();
+        TestPeer stalled = server.Connect(readerPauseBytes: 1024);
+        await stalled.HelloAsync("stalled");
+        await stalled.JoinAsync("#a");
+        await alice.HelloAsync("alice");
+        await alice.JoinAsync("#a");
+        // Enough to block the stalled transport, far below the hard limit.
+        await alice.SendAsync(new Say { Room = "#a", Text = new string('y', 4000) });
+        await alice.ExpectAsync<Delivered>();
+        await Poll.UntilAsync(() => server.Context.Connections.Live.Any(c => c.Session.Nick == "stalled" && c.WriteStatus == "flushing"), "the stalled write is pending");
+
+        server.Time.Advance(TimeSpan.FromSeconds(11));
+
+        Presence quit = await alice.ExpectAsync<Presence>(p => p.Kind == PresenceKind.Quit);
+        Assert.Equal(QuitReason.SlowConsumer, quit.Reason);
+    }
+
+    [Fact]
+    public async Task A_silent_client_is_pinged_and_then_closed_as_timed_out()
+    {
+        await using var server = new InMemoryServer(o =>
+        {
+            o.PingInterval = TimeSpan.FromSeconds(30);
+            o.IdleTimeout = TimeSpan.FromSeconds(90);
+        });
+        TestPeer alice = server.Connect(), silent = server.Connect();
+        await alice.HelloAsync("alice");
+        await alice.JoinAsync("#a");
+        await silent.HelloAsync("silent");
+        await silent.JoinAsync("#a");
+
+        server.Time.Advance(TimeSpan.FromSeconds(31));
+        Ping ping = await silent.ExpectAsync<Ping>();
+        await alice.SendAsync(new Pong { Nonce = ping.Nonce }, requestId: 0);
+
+        // alice keeps talking (a ping of her own, answered, so the server has seen it); silent doesn't.
+        for (int i = 0; i < 6; i++)
+        {
+            server.Time.Advance(TimeSpan.FromSeconds(11));
+            await alice.SendAsync(new Ping { Nonce = (ulong)i });
+            await alice.ExpectAsync<Pong>(p => p.Nonce == (ulong)i);
+        }
+
+        Presence quit = await alice.ExpectAsync<Presence>(p => p.Kind == PresenceKind.Quit);
+        Assert.Equal(("silent", QuitReason.TimedOut), (quit.Nick, quit.Reason));
+        List<Google.Protobuf.IMessage> rest = await silent.ReadToEndAsync();
+        Assert.Equal(ErrorCode.IdleTimeout, rest.OfType<Error>().Single().Code);
+    }
+
+    [Fact]
+    public async Task Shutdown_delivers_what_is_queued_then_a_goodbye_then_closes()
+    {
+        await using var server = new InMemoryServer();
+        TestPeer alice = server.Connect(), bob = server.Connect();
+        await alice.HelloAsync("alice");
+        await alice.JoinAsync("#a");
+        await bob.HelloAsync("bob");
+        await bob.JoinAsync("#a");
+        await alice.SendAsync(new Say { Room = "#a", Text = "last words" });
+        await alice.ExpectAsync<Delivered>();
+
+        server.Context.Connections.BeginShutdown();
+
+        List<Google.Protobuf.IMessage> frames = await bob.ReadToEndAsync();
+        Assert.Contains(frames, f => f is Delivered { Text: "last words" });
+        Goodbye goodbye = Assert.IsType<Goodbye>(frames[^1]);
+        Assert.Equal(QuitReason.ServerShuttingDown, goodbye.Reason);
+        Assert.DoesNotContain(frames, f => f is Presence { Kind: PresenceKind.Quit });
+        await Poll.UntilAsync(() => server.Context.Connections.LiveCount == 0, "every connection ended");
+    }
+
+    private static async Task<List<Delivered>> ReadDeliveredAsync(TestPeer peer, int count)
+    {
+        var got = new List<Delivered>();
+        try
+        {
+            while (got.Count < count)
+            {
+                got.Add(await peer.ExpectAsync<Delivered>());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new InvalidOperationException($"got {got.Count} of {count}; last: {got.LastOrDefault()?.Text[..5]}");
+        }
+
+        return got;
+    }
+}

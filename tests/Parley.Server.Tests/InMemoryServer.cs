@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Parley.Server.Connections;
+
+namespace Parley.Server.Tests;
+
+/// <summary>
+/// The server's logic with no sockets: each client is a pair of crossed in-memory pipes, the clock
+/// is fake. Fails the test (on dispose) if the server logged an error.
+/// </summary>
+internal sealed class InMemoryServer : IAsyncDisposable
+{
+    private readonly List<(TestPeer Peer, Task Run)> _peers = [];
+    private int _next;
+
+    public InMemoryServer(Action<ServerOptions>? configure = null)
+    {
+        Options = new ServerOptions { HeartbeatPeriod = TimeSpan.FromSeconds(1) };
+        configure?.Invoke(Options);
+        Context = new ServerContext(Options, Time, new RecordingLogger(Errors), new ServerMetrics());
+        Context.Connections.StartHeartbeat();
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+
+    public ServerOptions Options { get; }
+
+    public ServerContext Context { get; }
+
+    public ConcurrentQueue<string> Errors { get; } = new();
+
+    /// <summary>Connects a client. <paramref name="readerPauseBytes"/> bounds what the server can write before the client reads (a small value models a stalled reader).</summary>
+    public TestPeer Connect(long readerPauseBytes = 1024 * 1024)
+    {
+        var toServer = new Pipe(new PipeOptions(useSynchronizationContext: false));
+        var toClient = new Pipe(new PipeOptions(pauseWriterThreshold: readerPauseBytes, resumeWriterThreshold: readerPauseBytes / 2, useSynchronizationContext: false));
+        var serverSide = new DuplexPipe(toServer.Reader, toClient.Writer);
+        var peer = new TestPeer(toClient.Reader, toServer.Writer);
+        string id = $"test-{Interlocked.Increment(ref _next)}";
+        void Abort()
+        {
+            // What a socket abort looks like to the loops: the peer's ends are gone.
+            toClient.Reader.CancelPendingRead();
+            toServer.Writer.CancelPendingFlush();
+            toServer.Writer.Complete();
+            toClient.Reader.Complete();
+        }
+
+        Assert.Equal(Protocol.Messages.ErrorCode.Unspecified, Context.Connections.TryAdmit(null));
+        var connection = new ClientConnection(id, null, serverSide, Abort, Context);
+        Context.Connections.Add(connection);
+        Task run = RunAsync(connection);
+        _peers.Add((peer, run));
+        return peer;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach ((TestPeer peer, _) in _peers)
+        {
+            await peer.DisposeAsync();
+        }
+
+        // Let close graces run out on the fake clock, then every loop must have ended.
+        Time.Advance(Options.CloseGrace + TimeSpan.FromSeconds(1));
+        await Task.WhenAll(_peers.Select(p => p.Run)).WaitAsync(TimeSpan.FromSeconds(10));
+        Context.Connections.Dispose();
+        Assert.Empty(Errors);
+    }
+
+    private async Task RunAsync(ClientConnection connection)
+    {
+        try
+        {
+            await connection.RunAsync();
+        }
+        finally
+        {
+            Context.Connections.Release(connection, null);
+        }
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+
+    private sealed class RecordingLogger(ConcurrentQueue<string> errors) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Error)
+            {
+                errors.Enqueue(formatter(state, exception) + " " + exception);
+            }
+        }
+    }
+}

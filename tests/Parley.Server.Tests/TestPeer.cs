@@ -1,0 +1,109 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Google.Protobuf;
+using Parley.Protocol;
+using Parley.Protocol.Messages;
+
+namespace Parley.Server.Tests;
+
+/// <summary>The client end of an in-memory connection: writes frames, reads decoded frames.</summary>
+internal sealed class TestPeer(PipeReader input, PipeWriter output) : IAsyncDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private uint _nextId;
+    private bool _ended;
+
+    public PipeWriter Output => output;
+
+    public async Task<uint> SendAsync(IMessage message, uint? requestId = null)
+    {
+        uint id = requestId ?? ++_nextId;
+        FrameWriter.Write(output, MessageCodec.TypeOf(message), id, message);
+        await output.FlushAsync();
+        return id;
+    }
+
+    public async Task SendRawAsync(byte[] bytes)
+    {
+        await output.WriteAsync(bytes);
+    }
+
+    /// <summary>Reads the next frame; null at the end of the stream.</summary>
+    public async Task<(FrameType Type, uint RequestId, IMessage Message)?> ReadAsync()
+    {
+        using var cts = new CancellationTokenSource(Deadline);
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(cts.Token);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (FrameReader.TryRead(ref buffer, 16 * 1024 * 1024, out Frame frame))
+            {
+                var decoded = (frame.Type, frame.RequestId, MessageCodec.Decode(frame));
+                // Only what was consumed: more whole frames may already be buffered behind it.
+                input.AdvanceTo(buffer.Start);
+                return decoded;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                _ended = true;
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Reads frames until one of type <typeparamref name="T"/> arrives (skipping others).</summary>
+    public async Task<T> ExpectAsync<T>(Func<T, bool>? match = null) where T : class, IMessage
+    {
+        while (true)
+        {
+            var next = await ReadAsync() ?? throw new InvalidOperationException($"the stream ended while waiting for {typeof(T).Name}");
+            if (next.Message is T t && (match is null || match(t)))
+            {
+                return t;
+            }
+        }
+    }
+
+    /// <summary>Reads the next frame and asserts its type.</summary>
+    public async Task<T> NextAsync<T>() where T : class, IMessage
+    {
+        var next = await ReadAsync() ?? throw new InvalidOperationException($"the stream ended while waiting for {typeof(T).Name}");
+        return Assert.IsType<T>(next.Message);
+    }
+
+    /// <summary>Reads until the server closes the stream; returns every frame seen on the way.</summary>
+    public async Task<List<IMessage>> ReadToEndAsync()
+    {
+        var seen = new List<IMessage>();
+        while (await ReadAsync() is { } next)
+        {
+            seen.Add(next.Message);
+        }
+
+        return seen;
+    }
+
+    public async Task<Welcome> HelloAsync(string nick)
+    {
+        await SendAsync(new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = "test", Nick = nick });
+        return await NextAsync<Welcome>();
+    }
+
+    public async Task<Joined> JoinAsync(string room)
+    {
+        await SendAsync(new Join { Room = room });
+        return await ExpectAsync<Joined>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_ended)
+        {
+            await output.CompleteAsync();
+        }
+
+        await input.CompleteAsync();
+    }
+}
