@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Parley.Server;
+using Parley.Server.Hosting;
+
+namespace Parley.IntegrationTests;
+
+/// <summary>
+/// A real server (Kestrel, real sockets) inside the test process on 127.0.0.1:0. Fails the test on
+/// dispose if the server logged an error.
+/// </summary>
+internal sealed class InProcessServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private bool _stopped;
+
+    private InProcessServer(WebApplication app, ConcurrentQueue<string> errors)
+    {
+        _app = app;
+        Errors = errors;
+    }
+
+    public ConcurrentQueue<string> Errors { get; }
+
+    public ParleyServer Server => _app.Services.GetRequiredService<ParleyServer>();
+
+    public IPEndPoint EndPoint => Server.BoundEndPoints[0];
+
+    public static async Task<InProcessServer> StartAsync(Dictionary<string, string?>? overrides = null)
+    {
+        var errors = new ConcurrentQueue<string>();
+        WebApplication app = ParleyServerHost.Build(new ParleyServerSettings
+        {
+            Listen = ["127.0.0.1:0"],
+            UseEnvironment = false,
+            Overrides = new Dictionary<string, string?>(overrides ?? [])
+            {
+                ["DataDirectory"] = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N")),
+            },
+            ConfigureLogging = logging => logging.AddProvider(new ErrorRecorder(errors)),
+        });
+        await app.StartAsync();
+        return new InProcessServer(app, errors);
+    }
+
+    /// <summary>Stops the server the way SIGTERM does.</summary>
+    public async Task StopAsync()
+    {
+        _stopped = true;
+        await _app.StopAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopped)
+        {
+            await _app.StopAsync();
+        }
+
+        await _app.DisposeAsync();
+        Assert.Empty(Errors);
+    }
+
+    private sealed class ErrorRecorder(ConcurrentQueue<string> errors) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Error)
+            {
+                errors.Enqueue($"{formatter(state, exception)} {exception}");
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
