@@ -18,6 +18,8 @@ public static class FrameReader
     /// </exception>
     public static bool TryRead(ref ReadOnlySequence<byte> buffer, int maxPayload, out Frame frame)
     {
+        // A negative maximum would become a 4 GiB one in the unsigned comparison below.
+        ArgumentOutOfRangeException.ThrowIfNegative(maxPayload);
         frame = default;
         if (buffer.Length < 4)
         {

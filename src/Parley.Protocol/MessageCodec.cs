@@ -55,7 +55,12 @@ public static class MessageCodec
     /// type, or a string in it is not valid UTF-8.</exception>
     public static IMessage Decode(in Frame frame)
     {
-        MessageParser parser = Parsers[frame.Type];
+        if (!Parsers.TryGetValue(frame.Type, out MessageParser? parser))
+        {
+            // Only a Frame built by hand gets here: FrameReader refuses unknown types itself.
+            throw new ProtocolViolationException(ErrorCode.UnknownFrameType, $"unknown frame type 0x{(byte)frame.Type:X2}");
+        }
+
         try
         {
             return parser.ParseFrom(frame.Payload);

@@ -150,4 +150,22 @@ public class FrameHeaderValidationTests
         Assert.False(FrameReader.TryRead(ref buffer, Wire.Max, out _));
         Assert.Equal(FrameHeader.Size - 1, buffer.Length);
     }
+
+    [Fact]
+    public void Negative_maximum_is_refused_rather_than_read_as_no_limit()
+    {
+        var buffer = new ReadOnlySequence<byte>(Wire.Header(0xFFFFFFFF, (byte)FrameType.Say));
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => FrameReader.TryRead(ref buffer, -1, out _));
+    }
+
+    [Fact]
+    public void Decoding_a_hand_made_frame_of_unknown_type_is_a_protocol_violation()
+    {
+        var frame = new Frame(new FrameHeader(0, (FrameType)0x7F, FrameFlags.None, 1), ReadOnlySequence<byte>.Empty);
+
+        var ex = Assert.Throws<ProtocolViolationException>(() => MessageCodec.Decode(frame));
+
+        Assert.Equal(ErrorCode.UnknownFrameType, ex.Code);
+    }
 }
