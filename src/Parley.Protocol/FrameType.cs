@@ -18,6 +18,8 @@ public enum FrameType : byte
     Whisper = 0x09,
     SetTopic = 0x0A,
     Goodbye = 0x0B,
+    History = 0x0C,
+    MarkRead = 0x0D,
 
     Error = 0x80,
     Welcome = 0x81,
@@ -27,6 +29,7 @@ public enum FrameType : byte
     RoomList = 0x85,
     Members = 0x86,
     Sent = 0x87,
+    HistoryPage = 0x88,
 
     Delivered = 0xC0,
     DirectDelivered = 0xC1,

@@ -41,4 +41,10 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Information, "Listening on {Endpoint}")]
     public static partial void Listening(ILogger logger, string endpoint);
+
+    [LoggerMessage(13, LogLevel.Error, "The store refused a batch of {Count} messages; their senders were told: {Detail}")]
+    public static partial void StoreUnavailable(ILogger logger, int count, string detail);
+
+    [LoggerMessage(14, LogLevel.Error, "Delivering a stored message failed")]
+    public static partial void DeliveryFailed(ILogger logger, Exception exception);
 }

@@ -1,21 +1,33 @@
 using Microsoft.Extensions.Logging;
 using Parley.Server.Chat;
 using Parley.Server.Connections;
+using Parley.Server.Storage;
 
 namespace Parley.Server;
 
 /// <summary>The server-wide pieces every connection uses.</summary>
 internal sealed class ServerContext
 {
-    public ServerContext(ServerOptions options, TimeProvider time, ILogger logger, ServerMetrics metrics)
+    public ServerContext(ServerOptions options, TimeProvider time, ILogger logger, ServerMetrics metrics, IChatStore? store = null)
     {
         Options = options;
         Time = time;
         Logger = logger;
         Metrics = metrics;
+        Store = store ?? new InMemoryChatStore();
+        Store.Open();
+        // A quarter of the hard limit: a member that keeps up absorbs several commits' bursts before eviction.
+        Committer = new GroupCommitter(Store, StoreWriteGate, logger, Math.Min(256 * 1024, options.SendQueueHardBytes / 4));
         Hub = new Hub(this);
         Connections = new ConnectionManager(this);
     }
+
+    public IChatStore Store { get; }
+
+    /// <summary>Held around every write to <see cref="Store"/> (the committer's and the occasional topic or marker).</summary>
+    public Lock StoreWriteGate { get; } = new();
+
+    public GroupCommitter Committer { get; }
 
     public ServerOptions Options { get; }
 

@@ -31,8 +31,8 @@ public sealed class FailureTests
     {
         await using var server = new InMemoryServer(o =>
         {
-            o.SendQueueSoftBytes = 8 * 1024;
-            o.SendQueueHardBytes = 32 * 1024;
+            o.SendQueueSoftBytes = 256 * 1024;
+            o.SendQueueHardBytes = 1024 * 1024;
         });
         TestPeer alice = server.Connect(), bob = server.Connect();
         // The stalled reader's transport accepts 4 KiB and then blocks every flush.
@@ -44,9 +44,12 @@ public sealed class FailureTests
         await bob.HelloAsync("bob");
         await bob.JoinAsync("#a");
 
-        const int count = 300;
-        Task<List<Delivered>> bobReads = ReadDeliveredAsync(bob, count);
-        string text = new('x', 400);
+        // 2,000 messages of 1 KiB: twice the hard limit, so the stalled member's queue must overflow.
+        const int count = 2000;
+        var bobSaw = new List<Google.Protobuf.IMessage>();
+        Task<List<Delivered>> bobReads = ReadDeliveredAsync(bob, count, bobSaw);
+        Task<List<Delivered>> aliceReads = ReadDeliveredAsync(alice, count);
+        string text = new('x', 1000);
         for (int i = 0; i < count; i++)
         {
             await alice.SendAsync(new Say { Room = "#a", Text = $"{i} {text}" });
@@ -62,7 +65,9 @@ public sealed class FailureTests
             throw new InvalidOperationException(ex.Message + " | " + string.Join("; ", server.Context.Connections.Live.Select(c => $"{c.Session.Nick} r={c.ReadStatus} w={c.WriteStatus} q={c.Queue.QueuedBytes} closing={c.IsClosing}")));
         }
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"{i} {text}"), got.Select(d => d.Text));
-        Presence quit = await alice.ExpectAsync<Presence>(p => p.Kind == PresenceKind.Quit);
+        Assert.Equal(count, (await aliceReads).Count);
+        Presence quit = bobSaw.OfType<Presence>().FirstOrDefault(p => p.Kind == PresenceKind.Quit)
+            ?? await bob.ExpectAsync<Presence>(p => p.Kind == PresenceKind.Quit);
         Assert.Equal(("stalled", QuitReason.SlowConsumer), (quit.Nick, quit.Reason));
         Assert.Equal(1, server.Context.Connections.LiveCount - 2);
 
@@ -146,14 +151,22 @@ public sealed class FailureTests
         await Poll.UntilAsync(() => server.Context.Connections.LiveCount == 0, "every connection ended");
     }
 
-    private static async Task<List<Delivered>> ReadDeliveredAsync(TestPeer peer, int count)
+    private static async Task<List<Delivered>> ReadDeliveredAsync(TestPeer peer, int count, List<Google.Protobuf.IMessage>? others = null)
     {
         var got = new List<Delivered>();
         try
         {
             while (got.Count < count)
             {
-                got.Add(await peer.ExpectAsync<Delivered>());
+                var next = await peer.ReadAsync() ?? throw new InvalidOperationException("the stream ended");
+                if (next.Message is Delivered d)
+                {
+                    got.Add(d);
+                }
+                else
+                {
+                    others?.Add(next.Message);
+                }
             }
         }
         catch (OperationCanceledException)

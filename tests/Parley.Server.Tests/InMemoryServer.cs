@@ -67,6 +67,7 @@ internal sealed class InMemoryServer : IAsyncDisposable
         Time.Advance(Options.CloseGrace + TimeSpan.FromSeconds(1));
         await Task.WhenAll(_peers.Select(p => p.Run)).WaitAsync(TimeSpan.FromSeconds(10));
         Context.Connections.Dispose();
+        Context.Committer.Dispose();
         Assert.Empty(Errors);
     }
 

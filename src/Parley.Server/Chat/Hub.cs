@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Parley.Protocol.Messages;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Chat;
 
@@ -9,6 +10,8 @@ internal sealed class Hub
     private readonly ServerContext _context;
     private readonly ConcurrentDictionary<string, Session> _nicks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.Ordinal);
+    // Durable room state (topics) for rooms with no members now: a room object is made from it on the next join.
+    private readonly ConcurrentDictionary<string, RoomRecord> _records = new(StringComparer.Ordinal);
     private readonly Action<Room> _removeRoom;
     private long _lastMessageId;
 
@@ -16,6 +19,10 @@ internal sealed class Hub
     {
         _context = context;
         _removeRoom = room => _rooms.TryRemove(new KeyValuePair<string, Room>(room.Key, room));
+        foreach (RoomRecord record in context.Store.LoadRooms())
+        {
+            _records[record.Key] = record;
+        }
     }
 
     public int RoomCount => _rooms.Count;
@@ -35,7 +42,7 @@ internal sealed class Hub
     {
         while (true)
         {
-            Room room = _rooms.GetOrAdd(key, static (k, s) => new Room(s.name, k, s.context), (name, context: _context));
+            Room room = _rooms.GetOrAdd(key, static (k, s) => s.hub.CreateRoom(s.name, k), (name, hub: this));
             if (room.TryJoin(session, requestId))
             {
                 return room;
@@ -46,7 +53,38 @@ internal sealed class Hub
         }
     }
 
+    /// <summary>Records a room's topic durably, then tells its members.</summary>
+    public void SetTopic(Room room, string topic, Session setter, uint requestId)
+    {
+        var record = new RoomRecord(room.Key, room.Name, topic, setter.Nick ?? string.Empty,
+            _records.TryGetValue(room.Key, out RoomRecord? old) ? old.CreatedMs : _context.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        lock (_context.StoreWriteGate)
+        {
+            _context.Store.SaveRoom(record);
+        }
+
+        _records[room.Key] = record;
+        room.SetTopic(topic, record.TopicSetBy, setter, requestId);
+    }
+
     public void Leave(Room room, Session session, Presence presence, bool notify) => room.Leave(session, presence, notify, _removeRoom);
+
+    private Room CreateRoom(string name, string key)
+    {
+        if (_records.TryGetValue(key, out RoomRecord? record))
+        {
+            return new Room(record.Name, key, record.Topic, _context);
+        }
+
+        record = new RoomRecord(key, name, string.Empty, string.Empty, _context.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        lock (_context.StoreWriteGate)
+        {
+            _context.Store.SaveRoom(record);
+        }
+
+        _records[key] = record;
+        return new Room(name, key, string.Empty, _context);
+    }
 
     /// <summary>
     /// A server-unique message id that also orders messages in time: Unix milliseconds in the high

@@ -1,6 +1,7 @@
 using Parley.Protocol;
 using Parley.Protocol.Messages;
 using Parley.Server.Connections;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Chat;
 
@@ -15,14 +16,17 @@ internal sealed class Room
     private readonly ServerContext _context;
     private Session[] _members = [];
     private string _topic = string.Empty;
-    private ulong _lastSeq;
+    // The highest sequence number fanned out; messages above it are still in the group commit.
+    private ulong _lastDelivered;
     private bool _closed;
 
-    public Room(string name, string key, ServerContext context)
+    public Room(string name, string key, string topic, ServerContext context)
     {
         Name = name;
         Key = key;
+        _topic = topic;
         _context = context;
+        _lastDelivered = context.Store.LastSeq(key);
     }
 
     public string Name { get; }
@@ -48,7 +52,7 @@ internal sealed class Room
 
             Session[] members = [.. _members, session];
             Volatile.Write(ref _members, members);
-            var joined = new Joined { Room = Name, Topic = _topic, LastSeq = _lastSeq, MemberCount = (uint)members.Length };
+            var joined = new Joined { Room = Name, Topic = _topic, LastSeq = _lastDelivered, MemberCount = (uint)members.Length };
             AddNicks(joined.Members, members, _context.Options.MaxFramePayload - 1024);
             session.Connection.Send(FrameWriter.Encode(FrameType.Joined, requestId, joined));
             Broadcast(FrameWriter.Encode(FrameType.Presence, 0, new Presence { Kind = PresenceKind.Joined, Room = Name, Nick = session.Nick }));
@@ -90,21 +94,21 @@ internal sealed class Room
         }
     }
 
-    /// <summary>Assigns the next sequence number, acknowledges to the sender, then offers one encoded frame to every member.</summary>
-    public void Publish(Session from, uint requestId, Say say, ulong messageId, long timestampMs)
+    /// <summary>
+    /// Offers a stored message to every member: one encoded frame for all. Called by the group
+    /// committer in commit order, so members see sequence numbers in order.
+    /// </summary>
+    public void Deliver(StoredMessage message)
     {
+        byte[] frame = FrameWriter.Encode(FrameType.Delivered, 0, new Delivered
+        {
+            Room = Name, From = message.SenderNick, Text = message.Text, MessageId = message.MessageId, Seq = message.Seq,
+            TimestampMs = message.TimestampMs, ClientMsgId = message.ClientMsgId, Action = message.Action,
+        });
         lock (_gate)
         {
-            ulong seq = ++_lastSeq;
-            from.Connection.Send(FrameWriter.Encode(FrameType.Sent, requestId, new Sent
-            {
-                MessageId = messageId, Seq = seq, TimestampMs = timestampMs, ClientMsgId = say.ClientMsgId,
-            }));
-            Broadcast(FrameWriter.Encode(FrameType.Delivered, 0, new Delivered
-            {
-                Room = Name, From = from.Nick, Text = say.Text, MessageId = messageId, Seq = seq,
-                TimestampMs = timestampMs, ClientMsgId = say.ClientMsgId, Action = say.Action,
-            }));
+            _lastDelivered = Math.Max(_lastDelivered, message.Seq);
+            Broadcast(frame);
         }
     }
 

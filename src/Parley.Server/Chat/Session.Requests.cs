@@ -1,6 +1,7 @@
 using System.Text;
 using Parley.Protocol;
 using Parley.Protocol.Messages;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Chat;
 
@@ -47,6 +48,7 @@ internal sealed partial class Session
             Motd = o.Motd,
             Nick = display,
             ConnectionId = Connection.Id,
+            Unread = { UnreadFor(key) },
             Limits = new ServerLimits
             {
                 MaxFramePayload = (uint)o.MaxFramePayload,
@@ -62,6 +64,13 @@ internal sealed partial class Session
             },
         });
     }
+
+    private IEnumerable<Protocol.Messages.UnreadConversation> UnreadFor(string key) =>
+        _context.Store.UnreadDirectConversations(key).Select(u => new Protocol.Messages.UnreadConversation
+        {
+            Peer = u.Conversation[1..].Split(',').FirstOrDefault(k => k != key) ?? key,
+            LastSeq = u.LastSeq, ReadSeq = u.ReadMarker, UnreadCount = (uint)u.Unread,
+        });
 
     private (string Display, string Key) ClaimGuestNick()
     {
@@ -154,13 +163,22 @@ internal sealed partial class Session
             return;
         }
 
-        say.Text = ContentRules.NeutralizeText(say.Text);
+        if (RefuseWhileShuttingDown(id))
+        {
+            return;
+        }
+
         _context.Metrics.Messages.Add(1);
-        room.Publish(this, id, say, _context.Hub.NextMessageId(), _context.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        var record = new MessageToStore(room.Key, NickKey!, _nick!, string.Empty, ContentRules.NeutralizeText(say.Text), say.Action,
+            say.ClientMsgId, _context.Hub.NextMessageId(), _context.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        Interlocked.Increment(ref _pendingCommits);
+        _context.Committer.Enqueue(new PendingRoomMessage(this, id, record, _context.Hub));
     }
 
     private void OnWhisper(uint id, Whisper whisper)
     {
+        // Only to someone online: until accounts exist a nickname is not an identity, so a message
+        // kept for an absent nickname would go to whoever takes that name next.
         if (!ContentRules.TryValidateNick(whisper.To, out string to, out string key, out _)
             || _context.Hub.FindByNick(key) is not { } target)
         {
@@ -173,20 +191,17 @@ internal sealed partial class Session
             return;
         }
 
-        ulong messageId = _context.Hub.NextMessageId();
-        long now = _context.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        _context.Metrics.Messages.Add(1);
-        Reply(id, FrameType.Sent, new Sent { MessageId = messageId, TimestampMs = now, ClientMsgId = whisper.ClientMsgId });
-        byte[] frame = FrameWriter.Encode(FrameType.DirectDelivered, 0, new DirectDelivered
+        if (RefuseWhileShuttingDown(id))
         {
-            From = _nick, To = target.Nick ?? to, Text = ContentRules.NeutralizeText(whisper.Text), MessageId = messageId,
-            TimestampMs = now, ClientMsgId = whisper.ClientMsgId, Action = whisper.Action,
-        });
-        target.Connection.Send(frame);
-        if (target != this)
-        {
-            Connection.Send(frame);
+            return;
         }
+
+        _context.Metrics.Messages.Add(1);
+        var record = new MessageToStore(IChatStore.DirectConversation(NickKey!, key), NickKey!, _nick!, target.Nick ?? to,
+            ContentRules.NeutralizeText(whisper.Text), whisper.Action, whisper.ClientMsgId,
+            _context.Hub.NextMessageId(), _context.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        Interlocked.Increment(ref _pendingCommits);
+        _context.Committer.Enqueue(new PendingDirectMessage(this, id, record, target));
     }
 
     private void OnSetTopic(uint id, SetTopic request)
@@ -202,7 +217,7 @@ internal sealed partial class Session
             return;
         }
 
-        room.SetTopic(ContentRules.NeutralizeText(request.Topic), _nick!, this, id);
+        _context.Hub.SetTopic(room, ContentRules.NeutralizeText(request.Topic), this, id);
     }
 
     private void OnNames(uint id, Names request)
@@ -242,6 +257,107 @@ internal sealed partial class Session
         }
 
         Reply(id, FrameType.RoomList, reply);
+    }
+
+    /// <summary>Most messages in one history page; the page also stops early to fit one frame.</summary>
+    private const int MaxHistoryPage = 500;
+
+    private void OnHistory(uint id, History request)
+    {
+        if (ResolveConversation(id, request.Conversation) is not { } conversation)
+        {
+            return;
+        }
+
+        int limit = (int)Math.Clamp(request.Limit == 0 ? 50 : request.Limit, 1, MaxHistoryPage);
+        ulong from = request.Forward || request.Seq != 0 ? request.Seq : ulong.MaxValue;
+        IReadOnlyList<StoredMessage> messages = _context.Store.Read(conversation, from, limit + 1, request.Forward);
+        var page = new HistoryPage { Conversation = request.Conversation, LastSeq = _context.Store.LastSeq(conversation) };
+        int budget = _context.Options.MaxFramePayload - 1024;
+        bool direct = conversation.StartsWith('@');
+        // Fill forward from the start when paging forward, backward from the end otherwise, so a
+        // page cut to fit a frame never leaves a hole between pages.
+        IEnumerable<StoredMessage> order = request.Forward ? messages.Take(limit) : messages.TakeLast(limit).Reverse();
+        var taken = new List<StoredMessage>();
+        foreach (StoredMessage m in order)
+        {
+            budget -= m.Text.Length * 3 + m.SenderNick.Length * 3 + 64;
+            if (budget < 0)
+            {
+                break;
+            }
+
+            taken.Add(m);
+        }
+
+        page.HasMore = messages.Count > taken.Count;
+        foreach (StoredMessage m in request.Forward ? taken : Enumerable.Reverse(taken))
+        {
+            if (direct)
+            {
+                page.DirectMessages.Add(ToDirectDelivered(m));
+            }
+            else
+            {
+                page.Messages.Add(new Delivered
+                {
+                    Room = request.Conversation, From = m.SenderNick, Text = m.Text, MessageId = m.MessageId, Seq = m.Seq,
+                    TimestampMs = m.TimestampMs, ClientMsgId = m.ClientMsgId, Action = m.Action,
+                });
+            }
+        }
+
+        Reply(id, FrameType.HistoryPage, page);
+    }
+
+    private void OnMarkRead(uint id, MarkRead request)
+    {
+        if (ResolveConversation(id, request.Conversation) is not { } conversation)
+        {
+            return;
+        }
+
+        ulong seq = Math.Min(request.Seq, _context.Store.LastSeq(conversation));
+        lock (_context.StoreWriteGate)
+        {
+            _context.Store.SetReadMarker(NickKey!, conversation, seq);
+        }
+
+        Reply(id, FrameType.Ok, new Ok());
+    }
+
+    /// <summary>A room name or a nickname (the DM conversation with it) to the store's conversation id.</summary>
+    private string? ResolveConversation(uint id, string name)
+    {
+        if (name.StartsWith('#'))
+        {
+            if (ContentRules.TryValidateRoom(name, out _, out string roomKey, out string roomError))
+            {
+                return roomKey;
+            }
+
+            Reply(id, ErrorCode.InvalidName, roomError);
+            return null;
+        }
+
+        if (ContentRules.TryValidateNick(name, out _, out string nickKey, out string error))
+        {
+            return IChatStore.DirectConversation(NickKey!, nickKey);
+        }
+
+        Reply(id, ErrorCode.InvalidName, error);
+        return null;
+    }
+
+    private bool RefuseWhileShuttingDown(uint id)
+    {
+        if (!_context.Connections.IsShuttingDown)
+        {
+            return false;
+        }
+
+        Reply(id, ErrorCode.ServerShuttingDown, "the server is shutting down; send it again after reconnecting");
+        return true;
     }
 
     private bool CheckText(uint id, string text, string clientMsgId)

@@ -15,6 +15,7 @@ internal sealed partial class Session
     private readonly ServerContext _context;
     private readonly List<Room> _rooms = [];
     private volatile string? _nick;
+    private int _pendingCommits;
 
     public Session(ClientConnection connection, ServerContext context)
     {
@@ -31,6 +32,22 @@ internal sealed partial class Session
     public string? NickKey { get; private set; }
 
     public bool IsReady { get; private set; }
+
+    /// <summary>This session's messages waiting for the group commit.</summary>
+    public int PendingCommits => Volatile.Read(ref _pendingCommits);
+
+    /// <summary>One of this session's messages left the group commit (stored or refused).</summary>
+    public void CommitDone()
+    {
+        Interlocked.Decrement(ref _pendingCommits);
+        Connection.ResumeReadingIfReady();
+    }
+
+    internal static DirectDelivered ToDirectDelivered(Storage.StoredMessage m) => new()
+    {
+        From = m.SenderNick, To = m.Recipient, Text = m.Text, MessageId = m.MessageId, Seq = m.Seq,
+        TimestampMs = m.TimestampMs, ClientMsgId = m.ClientMsgId, Action = m.Action,
+    };
 
     /// <summary>Handles one frame. Throws <see cref="ProtocolViolationException"/> for what closes the connection.</summary>
     public void Handle(in Frame frame)
@@ -78,6 +95,8 @@ internal sealed partial class Session
             case SetTopic topic: OnSetTopic(id, topic); break;
             case Names names: OnNames(id, names); break;
             case ListRooms: OnListRooms(id); break;
+            case History history: OnHistory(id, history); break;
+            case MarkRead mark: OnMarkRead(id, mark); break;
             case Hello: Reply(id, ErrorCode.InvalidRequest, "the handshake is already done"); break;
             default:
                 ProtocolViolationException.Throw(ErrorCode.MalformedFrame, $"{frame.Type} is not a frame a client may send");

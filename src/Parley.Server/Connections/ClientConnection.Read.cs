@@ -7,6 +7,27 @@ namespace Parley.Server.Connections;
 
 internal sealed partial class ClientConnection
 {
+    /// <summary>
+    /// Messages of one client that may await the store at once. Enough to keep group commits full
+    /// for a fast sender; small enough that a flood can't grow the commit queue without bound.
+    /// </summary>
+    internal const int MaxPendingCommits = 1024;
+
+    // Pause above the limits, resume below half of them: hysteresis, so a busy client isn't paused and woken per frame.
+    private bool MustPauseReading => Queue.QueuedBytes > Queue.SoftLimit || Session.PendingCommits > MaxPendingCommits;
+
+    private bool CanResumeReading => IsClosing || Queue.IsDiscarding
+        || (Queue.QueuedBytes < Queue.SoftLimit / 2 && Session.PendingCommits < MaxPendingCommits / 2);
+
+    /// <summary>Resumes a read loop paused for its own backlog, once the backlog is down by half.</summary>
+    internal void ResumeReadingIfReady()
+    {
+        if (CanResumeReading)
+        {
+            _resume.Release();
+        }
+    }
+
     /// <summary>Parses frames until the peer leaves, the stream ends, or <see cref="Close"/> is called.</summary>
     /// <returns>Why the loop ended on its own (a Close's reason takes precedence).</returns>
     private async Task<QuitReason> ReadLoopAsync()
@@ -37,10 +58,11 @@ internal sealed partial class ClientConnection
                         return QuitReason.ConnectionLost;
                     }
 
-                    if (Queue.QueuedBytes > Queue.SoftLimit)
+                    if (MustPauseReading)
                     {
-                        // Flow control: this client's own replies are piling up; read no more of its
-                        // requests until it has taken them (its frames wait in the socket meanwhile).
+                        // Flow control: this client's own replies, or its messages awaiting the
+                        // store, are piling up; read no more of its requests until they have gone
+                        // out (its frames wait in the socket meanwhile, and TCP pushes back).
                         backlogged = true;
                         break;
                     }
@@ -72,8 +94,8 @@ internal sealed partial class ClientConnection
 
             if (backlogged)
             {
-                ReadStatus = "paused: own send queue backlogged";
-                await Queue.WaitForDrainAsync().ConfigureAwait(false);
+                ReadStatus = "paused: own backlog";
+                await _resume.WaitAsync(_canResumeReading).ConfigureAwait(false);
             }
         }
     }

@@ -24,6 +24,7 @@ internal sealed partial class ClientConnection
                 if (WriteBatch(output))
                 {
                     await FlushAsync(output).ConfigureAwait(false);
+                    ResumeReadingIfReady();
                 }
             }
 
@@ -43,7 +44,7 @@ internal sealed partial class ClientConnection
         finally
         {
             // A read loop paused for this queue to drain must not wait for a writer that has stopped.
-            Queue.ReleaseDrainWaiter();
+            _resume.Release();
         }
     }
 

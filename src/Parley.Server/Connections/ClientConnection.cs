@@ -23,6 +23,8 @@ internal sealed partial class ClientConnection
     private long _lastFrameAt;
     private long _lastPingAt;
     private long _flushStartedAt;
+    private readonly ResumeSignal _resume = new();
+    private readonly Func<bool> _canResumeReading;
     private int _closeReason;
     private string? _closeMessage;
 
@@ -38,6 +40,7 @@ internal sealed partial class ClientConnection
         Queue = new SendQueue(o.SendQueueSoftBytes, o.SendQueueHardBytes, o.ControlQueueHardBytes);
         Session = new Session(this, context);
         _connectedAt = _lastFrameAt = context.Time.GetTimestamp();
+        _canResumeReading = () => CanResumeReading;
     }
 
     public string Id { get; }
@@ -114,7 +117,7 @@ internal sealed partial class ClientConnection
         }
 
         _transport.Input.CancelPendingRead();
-        Queue.ReleaseDrainWaiter();
+        _resume.Release();
     }
 
     /// <summary>The client sent Goodbye: it leaves with its own words.</summary>

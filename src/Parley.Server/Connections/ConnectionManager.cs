@@ -85,6 +85,8 @@ internal sealed class ConnectionManager : IDisposable
     public void BeginShutdown()
     {
         _shuttingDown = true;
+        // Messages already accepted get stored and acknowledged before the goodbyes; new ones are refused from here on.
+        _context.Committer.FlushAsync(_context.Time, _context.Options.ShutdownTimeout).GetAwaiter().GetResult();
         Log.ShuttingDown(_context.Logger, _live.Count);
         byte[] goodbye = FrameWriter.Encode(FrameType.Goodbye, 0, new Goodbye { Reason = QuitReason.ServerShuttingDown, Message = "server shutting down" });
         foreach (ClientConnection connection in _live.Keys)

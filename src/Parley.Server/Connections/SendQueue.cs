@@ -53,7 +53,6 @@ internal sealed class SendQueue
     private long _controlBytes;
     private int _lagging;
     private volatile bool _discardData;
-    private TaskCompletionSource? _drained;
 
     public SendQueue(long softLimit, long hardLimit, long controlLimit)
     {
@@ -126,29 +125,10 @@ internal sealed class SendQueue
     {
         _discardData = true;
         _data.Writer.TryWrite(WakeUp);
-        ReleaseDrainWaiter();
     }
 
-    /// <summary>Lets a read loop waiting in <see cref="WaitForDrainAsync"/> go on (the connection is closing, or the writer stopped).</summary>
-    public void ReleaseDrainWaiter() => Interlocked.Exchange(ref _drained, null)?.TrySetResult();
-
-    /// <summary>
-    /// Completes when the backlog is below half the soft limit (or the queue is closing). The
-    /// connection's read loop waits on it when its own replies pile up: a client can't make the
-    /// server queue its acknowledgements faster than it reads them.
-    /// </summary>
-    public Task WaitForDrainAsync()
-    {
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _drained, waiter);
-        // Checked after publishing the waiter, so a dequeue racing with this call can't be missed.
-        if (QueuedBytes < SoftLimit / 2 || _discardData)
-        {
-            ReleaseDrainWaiter();
-        }
-
-        return waiter.Task;
-    }
+    /// <summary>True when data is being thrown away (the client was evicted).</summary>
+    public bool IsDiscarding => _discardData;
 
     /// <summary>No more frames will be offered: the writer drains what is queued and stops.</summary>
     public void Complete() => _data.Writer.TryComplete();
@@ -182,15 +162,10 @@ internal sealed class SendQueue
                 continue;
             }
 
-            // Hysteresis: lagging ends, and a paused reader resumes, when the backlog is down to half the soft limit.
-            if (left < SoftLimit / 2)
+            // Hysteresis: lagging ends when the backlog is down to half the soft limit.
+            if (left < SoftLimit / 2 && Volatile.Read(ref _lagging) != 0)
             {
-                if (Volatile.Read(ref _lagging) != 0)
-                {
-                    Volatile.Write(ref _lagging, 0);
-                }
-
-                ReleaseDrainWaiter();
+                Volatile.Write(ref _lagging, 0);
             }
 
             return true;

@@ -43,11 +43,6 @@ public sealed class ParleyServer : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_context.Options.DataDirectory is { } data)
-        {
-            Directory.CreateDirectory(data);
-        }
-
         _context.Connections.StartHeartbeat();
         // ApplicationStopping fires before Kestrel stops: every client is told, with what is queued for it flushed first.
         _stopping = _lifetime.ApplicationStopping.Register(_context.Connections.BeginShutdown);
@@ -59,6 +54,8 @@ public sealed class ParleyServer : IHostedService
         await _context.Connections.WaitForDrainAsync(_context.Options.ShutdownTimeout + _context.Options.CloseGrace, cancellationToken).ConfigureAwait(false);
         await _stopping.DisposeAsync().ConfigureAwait(false);
         _context.Connections.Dispose();
+        _context.Committer.Dispose();
+        _context.Store.Dispose();
     }
 
     internal void AddListener(ListenOptions listener)

@@ -68,11 +68,17 @@ public static class ParleyServerHost
 
         builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
         builder.Services.AddSingleton(sp => new ServerMetrics(null, () => sp.GetRequiredService<ServerContext>().Connections.LiveCount));
-        builder.Services.AddSingleton(sp => new ServerContext(
-            sp.GetRequiredService<IOptions<ServerOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Parley.Server"),
-            sp.GetRequiredService<ServerMetrics>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            ServerOptions options = sp.GetRequiredService<IOptions<ServerOptions>>().Value;
+            Directory.CreateDirectory(options.DataDirectory!);
+            return new ServerContext(
+                options,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Parley.Server"),
+                sp.GetRequiredService<ServerMetrics>(),
+                settings.StoreFactory?.Invoke(options));
+        });
         builder.Services.AddSingleton<ParleyConnectionHandler>();
         builder.Services.AddSingleton<ParleyServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ParleyServer>());

@@ -17,6 +17,12 @@ public sealed class ParleyServerSettings
     /// <summary>Whether to read <c>PARLEY__</c> environment variables (tests turn this off for isolation).</summary>
     public bool UseEnvironment { get; init; } = true;
 
+    /// <summary>
+    /// Makes the store from the final options (their <see cref="ServerOptions.DataDirectory"/> is set).
+    /// Null: an in-memory store that forgets everything on exit. <c>parley serve</c> passes the SQLite store.
+    /// </summary>
+    public Func<ServerOptions, Storage.IChatStore>? StoreFactory { get; init; }
+
     /// <summary>The clock; tests pass a fake one.</summary>
     public TimeProvider? Time { get; init; }
 
