@@ -1,0 +1,130 @@
+using Parley.Protocol;
+using Parley.Protocol.Messages;
+
+namespace Parley.Client;
+
+/// <summary>What a session knows about a room it is in.</summary>
+/// <param name="Name">The room's name as the server spells it.</param>
+/// <param name="Topic">The topic as last heard; empty when none.</param>
+/// <param name="LastSeq">The highest sequence number seen in the room (from the join or a message).</param>
+public sealed record RoomSnapshot(string Name, string Topic, ulong LastSeq);
+
+public sealed partial class ParleySession
+{
+    // In join order, which is the order they are rejoined in. Guarded by _lock.
+    private readonly List<RoomSnapshot> _rooms = [];
+
+    /// <summary>The rooms this session is in (and rejoins after a reconnect), in join order.</summary>
+    public IReadOnlyList<RoomSnapshot> Rooms
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _rooms];
+            }
+        }
+    }
+
+    /// <summary>Finds a room this session is in, comparing names as the server does.</summary>
+    public bool TryGetRoom(string room, out RoomSnapshot snapshot)
+    {
+        lock (_lock)
+        {
+            int i = IndexOf(room);
+            snapshot = i >= 0 ? _rooms[i] : null!;
+            return i >= 0;
+        }
+    }
+
+    private int IndexOf(string room)
+    {
+        string key = ContentRules.Key(room);
+        return _rooms.FindIndex(r => ContentRules.Key(r.Name) == key);
+    }
+
+    private void Remember(Joined joined, string asked)
+    {
+        var snapshot = new RoomSnapshot(joined.Room.Length > 0 ? joined.Room : asked, joined.Topic, joined.LastSeq);
+        lock (_lock)
+        {
+            int i = IndexOf(snapshot.Name);
+            if (i >= 0)
+            {
+                _rooms[i] = snapshot;
+            }
+            else
+            {
+                _rooms.Add(snapshot);
+            }
+        }
+    }
+
+    private void Forget(string room)
+    {
+        lock (_lock)
+        {
+            int i = IndexOf(room);
+            if (i >= 0)
+            {
+                _rooms.RemoveAt(i);
+            }
+        }
+    }
+
+    private void Update(string room, Func<RoomSnapshot, RoomSnapshot> change)
+    {
+        lock (_lock)
+        {
+            int i = IndexOf(room);
+            if (i >= 0)
+            {
+                _rooms[i] = change(_rooms[i]);
+            }
+        }
+    }
+
+    /// <summary>Keeps room state current from the event stream (runs on the pump, before the event is emitted).</summary>
+    private void Track(ParleyEvent e)
+    {
+        switch (e)
+        {
+            case RoomMessageEvent { Message: var m }:
+                Update(m.Room, r => m.Seq > r.LastSeq ? r with { LastSeq = m.Seq } : r);
+                break;
+            case TopicChangedEvent { Change: var t }:
+                Update(t.Room, r => r with { Topic = t.Topic });
+                break;
+            case PresenceEvent { Presence: { Kind: PresenceKind.Nick } p } when SameNick(p.Nick, Nick):
+                Volatile.Write(ref _nick, p.NewNick);
+                break;
+        }
+    }
+
+    private static bool SameNick(string a, string b) => a.Length > 0 && b.Length > 0 && ContentRules.Key(a) == ContentRules.Key(b);
+
+    private async Task RejoinAsync(ParleyConnection connection, CancellationToken stop)
+    {
+        foreach (RoomSnapshot room in Rooms)
+        {
+            try
+            {
+                Joined joined = await connection.JoinAsync(room.Name, stop).ConfigureAwait(false);
+                ulong missed = joined.LastSeq > room.LastSeq ? joined.LastSeq - room.LastSeq : 0;
+                Remember(joined, room.Name);
+                Emit(new RejoinedEvent(joined, missed));
+            }
+            catch (ParleyRequestException ex)
+            {
+                ClientLog.RejoinFailed(_logger, room.Name, ex.Code);
+                Forget(room.Name);
+                Emit(new RejoinFailedEvent(room.Name, ex));
+            }
+            catch (Exception ex) when (ex is ParleyException or OperationCanceledException)
+            {
+                // The new connection is gone already (or we are quitting); the run loop takes it from here.
+                return;
+            }
+        }
+    }
+}

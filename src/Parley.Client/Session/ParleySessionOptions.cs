@@ -1,0 +1,23 @@
+namespace Parley.Client;
+
+/// <summary>Settings for a <see cref="ParleySession"/>.</summary>
+public sealed class ParleySessionOptions
+{
+    /// <summary>
+    /// Settings for each connection; <see cref="ParleyConnectionOptions.Nick"/> is the first nickname asked
+    /// for, after which the session asks for the one it last held. Its clock and logger serve the session too.
+    /// </summary>
+    public ParleyConnectionOptions Connection { get; set; } = new();
+
+    /// <summary>The delays between attempts. Default: 0.5 s base, 30 s cap, full jitter.</summary>
+    public ReconnectBackoff Backoff { get; set; } = new();
+
+    /// <summary>
+    /// How many consecutive failed reconnect attempts to make before giving up. Default <c>null</c>: never
+    /// give up, which suits a chat client; a script would rather fail.
+    /// </summary>
+    public int? MaxReconnectAttempts { get; set; }
+
+    /// <summary>How long opening the transport (TCP connect, later the TLS handshake) may take. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,200 @@
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Time.Testing;
+using Parley.Protocol.Messages;
+
+namespace Parley.Client.Tests;
+
+public class SessionTests
+{
+    [Fact]
+    public async Task After_a_drop_the_session_reconnects_reasserts_its_nick_and_rejoins_its_rooms()
+    {
+        var servers = new ServerQueue();
+        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
+        {
+            Connection = { Nick = "alice" },
+            Backoff = new ReconnectBackoff { Jitter = () => 0 },
+        });
+        var events = new ChannelReaderAssert(session.Events);
+        session.Start();
+
+        FakeServer first = await servers.NextAsync();
+        await first.AcceptHelloAsync();
+        Assert.Equal("alice", (await events.NextOfTypeAsync<ConnectedEvent>()).Nick);
+        Task<Joined> joining = session.JoinAsync("#a");
+        (uint joinId, _) = await first.ExpectAsync<Join>();
+        await first.SendAsync(joinId, new Joined { Room = "#a", LastSeq = 5 });
+        await joining.WaitAsync(Harness.Timeout);
+        Task<string> renaming = session.SetNickAsync("al");
+        (uint nickId, _) = await first.ExpectAsync<SetNick>();
+        await first.SendAsync(nickId, new Ok { Nick = "al" });
+        await renaming.WaitAsync(Harness.Timeout);
+        await first.SendEventAsync(new Delivered { Room = "#a", From = "bob", Text = "before the drop", Seq = 6 });
+        await first.SendEventAsync(new Goodbye { Reason = QuitReason.ServerShuttingDown });
+        await first.CloseAsync();
+
+        Assert.Equal("before the drop", (await events.NextOfTypeAsync<RoomMessageEvent>()).Message.Text);
+        DisconnectedEvent disconnected = await events.NextOfTypeAsync<DisconnectedEvent>();
+        Assert.Equal(QuitReason.ServerShuttingDown, disconnected.Info.Reason);
+        Assert.True(disconnected.WillReconnect);
+        ReconnectingEvent reconnecting = await events.NextAsync<ReconnectingEvent>();
+        Assert.Equal(1, reconnecting.Attempt);
+
+        FakeServer second = await servers.NextAsync();
+        Hello hello = await second.AcceptHelloAsync();
+        (uint rejoinId, Join rejoin) = await second.ExpectAsync<Join>();
+        await second.SendAsync(rejoinId, new Joined { Room = "#a", LastSeq = 9 });
+
+        Assert.Equal("al", hello.Nick);
+        Assert.Equal("#a", rejoin.Room);
+        Assert.Equal("al", (await events.NextOfTypeAsync<ConnectedEvent>()).Nick);
+        RejoinedEvent rejoined = await events.NextOfTypeAsync<RejoinedEvent>();
+        Assert.Equal(3ul, rejoined.Missed);
+        Assert.Equal(ConnectionState.Connected, session.State);
+
+        Task quitting = session.QuitAsync("done");
+        Assert.Equal("done", (await second.ExpectAsync<Goodbye>()).Message.Message);
+        await second.HangUpAfterClientAsync();
+        await quitting.WaitAsync(Harness.Timeout);
+        DisconnectedEvent last = Assert.IsType<DisconnectedEvent>((await events.RestAsync()).Last());
+        Assert.True(last.Info.Local);
+        Assert.False(last.WillReconnect);
+        Assert.Equal(2, servers.Attempts);
+        Assert.Equal(ConnectionState.Closed, session.State);
+    }
+
+    [Fact]
+    public async Task Failed_attempts_back_off_exponentially_up_to_the_cap_then_give_up()
+    {
+        var time = new FakeTimeProvider();
+        var servers = new ServerQueue { Refuse = _ => true };
+        await using var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
+        {
+            Connection = { TimeProvider = time },
+            Backoff = new ReconnectBackoff { Jitter = () => 1.0 },
+            MaxReconnectAttempts = 9,
+        });
+        var events = new ChannelReaderAssert(session.Events);
+        double[] expected = [0.5, 1, 2, 4, 8, 16, 30, 30, 30];
+
+        session.Start();
+        for (int retry = 1; retry <= expected.Length; retry++)
+        {
+            ReconnectingEvent reconnecting = await events.NextOfTypeAsync<ReconnectingEvent>();
+            Assert.Equal(retry, reconnecting.Attempt);
+            Assert.Equal(TimeSpan.FromSeconds(expected[retry - 1]), reconnecting.Delay);
+            Assert.IsType<SocketException>(reconnecting.LastError);
+            Assert.Equal(retry, servers.Attempts);
+
+            time.Advance(reconnecting.Delay - TimeSpan.FromMilliseconds(1));
+            Assert.Equal(retry, servers.Attempts);
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        DisconnectedEvent gaveUp = await events.NextOfTypeAsync<DisconnectedEvent>();
+        Assert.False(gaveUp.WillReconnect);
+        Assert.Equal(expected.Length + 1, servers.Attempts);
+        await session.Events.Completion.WaitAsync(Harness.Timeout);
+        Assert.Equal(ConnectionState.Closed, session.State);
+    }
+
+    [Fact]
+    public async Task An_unsupported_version_stops_the_session_without_retrying()
+    {
+        var servers = new ServerQueue();
+        await using var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
+        {
+            Backoff = new ReconnectBackoff { Jitter = () => 0 },
+        });
+        var events = new ChannelReaderAssert(session.Events);
+        session.Start();
+
+        FakeServer server = await servers.NextAsync();
+        (uint id, _) = await server.ExpectAsync<Hello>();
+        await server.SendAsync(id, new Error { Code = ErrorCode.UnsupportedVersion, Message = "speak v2" });
+
+        DisconnectedEvent disconnected = await events.NextOfTypeAsync<DisconnectedEvent>();
+        Assert.False(disconnected.WillReconnect);
+        Assert.Equal(ErrorCode.UnsupportedVersion, disconnected.Info.Error);
+        await session.Events.Completion.WaitAsync(Harness.Timeout);
+        Assert.Equal(1, servers.Attempts);
+    }
+
+    [Fact]
+    public async Task Requests_without_a_connection_fail_at_once()
+    {
+        await using var session = new ParleySession("fake:1", new ServerQueue().ConnectAsync);
+
+        await Assert.ThrowsAsync<ParleyConnectionException>(() => session.SayAsync("#a", "hello"));
+        Assert.Equal(ConnectionState.Idle, session.State);
+    }
+
+    [Fact]
+    public async Task Parted_rooms_are_not_rejoined()
+    {
+        var servers = new ServerQueue();
+        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
+        {
+            Connection = { Nick = "alice" },
+            Backoff = new ReconnectBackoff { Jitter = () => 0 },
+        });
+        var events = new ChannelReaderAssert(session.Events);
+        session.Start();
+        FakeServer first = await servers.NextAsync();
+        await first.AcceptHelloAsync();
+        await events.NextOfTypeAsync<ConnectedEvent>();
+        foreach (string room in new[] { "#a", "#b" })
+        {
+            Task<Joined> joining = session.JoinAsync(room);
+            (uint id, _) = await first.ExpectAsync<Join>();
+            await first.SendAsync(id, new Joined { Room = room });
+            await joining.WaitAsync(Harness.Timeout);
+        }
+
+        Task parting = session.PartAsync("#A");
+        (uint partId, _) = await first.ExpectAsync<Part>();
+        await first.SendAsync(partId, new Ok());
+        await parting.WaitAsync(Harness.Timeout);
+        await first.CloseAsync();
+
+        FakeServer second = await servers.NextAsync();
+        await second.AcceptHelloAsync();
+        (uint rejoinId, Join rejoin) = await second.ExpectAsync<Join>();
+        await second.SendAsync(rejoinId, new Joined { Room = "#b" });
+
+        Assert.Equal("#b", rejoin.Room);
+        Assert.Equal("#b", (await events.NextOfTypeAsync<RejoinedEvent>()).Joined.Room);
+        Assert.Equal(["#b"], session.Rooms.Select(r => r.Name));
+        Task quitting = session.QuitAsync();
+        await second.HangUpAfterClientAsync();
+        await quitting.WaitAsync(Harness.Timeout);
+    }
+
+    /// <summary>A transport factory handing out a fresh <see cref="FakeServer"/> per attempt, or refusing.</summary>
+    private sealed class ServerQueue
+    {
+        private readonly Channel<FakeServer> _accepted = Channel.CreateUnbounded<FakeServer>();
+        private int _attempts;
+
+        public Func<int, bool> Refuse { get; init; } = _ => false;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public ValueTask<IDuplexPipe> ConnectAsync(CancellationToken cancellationToken)
+        {
+            int attempt = Interlocked.Increment(ref _attempts);
+            if (Refuse(attempt))
+            {
+                throw new SocketException((int)SocketError.ConnectionRefused);
+            }
+
+            var server = new FakeServer();
+            _accepted.Writer.TryWrite(server);
+            return ValueTask.FromResult(server.ClientSide);
+        }
+
+        public Task<FakeServer> NextAsync() => _accepted.Reader.ReadAsync().AsTask().WaitAsync(Harness.Timeout);
+    }
+}
