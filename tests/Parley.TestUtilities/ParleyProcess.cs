@@ -28,8 +28,12 @@ public sealed class ParleyProcess : IAsyncDisposable
         _stderrPump = PumpAsync(process.StandardError, _stderr, isStdout: false);
     }
 
-    /// <summary><c>parley.dll</c> as copied next to the test assembly by a project reference to Parley.Cli.</summary>
-    public static string ParleyDll => Path.Combine(AppContext.BaseDirectory, "parley.dll");
+    /// <summary>
+    /// <c>parley.dll</c> as copied next to the test assembly by a project reference to Parley.Cli, or the one
+    /// <c>PARLEY_TEST_DLL</c> names (to run the tests against another build).
+    /// </summary>
+    public static string ParleyDll =>
+        Environment.GetEnvironmentVariable("PARLEY_TEST_DLL") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "parley.dll");
 
     /// <summary>The command line, for messages.</summary>
     public string Description { get; }
@@ -99,6 +103,14 @@ public sealed class ParleyProcess : IAsyncDisposable
     {
         await _process.StandardInput.WriteAsync(line + "\n");
         await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>Asks the process to stop as a service manager would (SIGTERM), for graceful-shutdown tests.</summary>
+    public async Task TerminateAsync()
+    {
+        using Process kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start");
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>Closes standard input (the process sees end of file).</summary>

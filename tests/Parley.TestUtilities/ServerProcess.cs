@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Parley.TestUtilities;
@@ -26,15 +27,17 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<ServerProcess> StartAsync(params string[] extraArgs)
+    /// <summary>Starts a server on <paramref name="port"/> (0: any free port) and waits until it listens.</summary>
+    public static async Task<ServerProcess> StartAsync(int port = 0, params string[] extraArgs)
     {
         string data = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
-        ParleyProcess process = ParleyProcess.Start(["serve", "--listen", "127.0.0.1:0", "--data", data, .. extraArgs]);
+        ParleyProcess process = ParleyProcess.Start(
+            ["serve", "--listen", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"), "--data", data, .. extraArgs]);
         try
         {
             string line = await process.WaitForLineAsync(l => ListeningLine().IsMatch(l), reason: "'listening on 127.0.0.1:PORT'");
             Match match = ListeningLine().Match(line);
-            return new ServerProcess(process, data, match.Groups["address"].Value, int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture));
+            return new ServerProcess(process, data, match.Groups["address"].Value, int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture));
         }
         catch
         {
@@ -43,9 +46,8 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Lines the server logged at error level or worse (console logger prefixes <c>fail:</c> and <c>crit:</c>).</summary>
-    public IReadOnlyList<string> LoggedErrors =>
-        [.. Process.Lines.Concat(Process.ErrorLines).Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal))];
+    /// <summary>Lines the server logged at error level or worse (the console logger marks them <c>fail:</c> and <c>crit:</c>).</summary>
+    public IReadOnlyList<string> LoggedErrors => [.. Process.Lines.Concat(Process.ErrorLines).Where(l => ErrorLine().IsMatch(l))];
 
     public async ValueTask DisposeAsync()
     {
@@ -59,6 +61,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
             // Left for the OS to clean up with the rest of the temporary directory.
         }
     }
+
+    [GeneratedRegex(@"(^|\s)(fail|crit): ")]
+    private static partial Regex ErrorLine();
 
     [GeneratedRegex(@"listening on (?<address>127\.0\.0\.1:(?<port>\d+))")]
     private static partial Regex ListeningLine();

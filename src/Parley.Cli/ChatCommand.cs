@@ -1,0 +1,36 @@
+using System.CommandLine;
+using System.Text;
+using Parley.Cli.Plain;
+using Parley.Client;
+
+namespace Parley.Cli;
+
+/// <summary><c>parley chat HOST[:PORT] [--plain] [--name NICK]</c>: the interactive client.</summary>
+internal static class ChatCommand
+{
+    public static Command Create()
+    {
+        Argument<ParleyEndpoint> server = CommonOptions.Server();
+        Option<string> name = CommonOptions.Name("Nickname to ask for (default: the server assigns a guest name)");
+        var plain = new Option<bool>("--plain")
+        {
+            Description = "Line in, line out: events on stdout one per line, commands from stdin (for scripts, bots and dumb terminals)",
+        };
+
+        var command = new Command("chat", "Chat on a Parley server") { server, name, plain };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            if (!result.GetValue(plain))
+            {
+                await Console.Error.WriteLineAsync("parley chat: the full-screen interface is not built yet; running in plain mode (--plain).")
+                    .ConfigureAwait(false);
+            }
+
+            Console.OutputEncoding = new UTF8Encoding(false);
+            using var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
+            return await PlainChat.RunAsync(result.GetValue(server), result.GetValue(name) ?? string.Empty, stdin, Console.Out, cancellationToken)
+                .ConfigureAwait(false);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using Parley.Cli;
+
+// The `parley` executable is only wiring: each subcommand lives in its own file. To add one, add it here.
+Command[] commands =
+[
+    ServeCommand.Create(),
+    ChatCommand.Create(),
+    SendCommand.Create(),
+    HealthCommand.Create(),
+];
+
+var root = new RootCommand("Parley: a self-hosted chat server and terminal client.");
+foreach (Command command in commands)
+{
+    root.Subcommands.Add(command);
+}
+
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
