@@ -1,0 +1,129 @@
+using Microsoft.Data.Sqlite;
+using Parley.Server.Storage;
+
+namespace Parley.Storage.Sqlite;
+
+/// <summary>Rooms, read markers, unread counts, and the integrity check.</summary>
+public sealed partial class SqliteChatStore
+{
+    private const string SaveRoomSql = """
+        INSERT INTO rooms (key, name, topic, topic_set_by, created_ms) VALUES ($key, $name, $topic, $topic_set_by, $created_ms)
+        ON CONFLICT (key) DO UPDATE SET
+            name = excluded.name, topic = excluded.topic, topic_set_by = excluded.topic_set_by, created_ms = excluded.created_ms
+        """;
+
+    // The WHERE on the upsert is what keeps a marker from moving backwards (a stale client, a reordered request).
+    private const string SetReadMarkerSql = """
+        INSERT INTO read_markers (user_key, conversation, seq) VALUES ($user_key, $conversation, $seq)
+        ON CONFLICT (user_key, conversation) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > read_markers.seq
+        """;
+
+    // A DM conversation is '@' + the two user keys, ordered, joined by ',' (IChatStore.DirectConversation):
+    // the user's are those starting with '@key,' or ending with ',key'. Compared with substr, not LIKE,
+    // whose '_' and '%' wildcards could occur in a key. This scans the conversations table (one row per
+    // conversation, not per message); the counts use the messages primary key.
+    private const string UnreadDirectSql = """
+        SELECT conversation, last_seq, marker, unread FROM (
+            SELECT c.conversation, c.last_seq, coalesce(r.seq, 0) AS marker,
+                (SELECT count(*) FROM messages m
+                 WHERE m.conversation = c.conversation AND m.seq > coalesce(r.seq, 0) AND m.sender_key <> $user_key) AS unread
+            FROM conversations c
+            LEFT JOIN read_markers r ON r.user_key = $user_key AND r.conversation = c.conversation
+            WHERE substr(c.conversation, 1, 1) = '@'
+              AND (substr(c.conversation, 1, length($prefix)) = $prefix OR substr(c.conversation, -length($suffix)) = $suffix)
+              AND c.last_seq > coalesce(r.seq, 0))
+        WHERE unread > 0
+        ORDER BY conversation
+        """;
+
+    public void SaveRoom(RoomRecord room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        ThrowIfNotOpen();
+        Write((connection, transaction) =>
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SaveRoomSql;
+            command.Parameters.AddWithValue("$key", room.Key);
+            command.Parameters.AddWithValue("$name", room.Name);
+            command.Parameters.AddWithValue("$topic", room.Topic);
+            command.Parameters.AddWithValue("$topic_set_by", room.TopicSetBy);
+            command.Parameters.AddWithValue("$created_ms", room.CreatedMs);
+            return command.ExecuteNonQuery();
+        });
+    }
+
+    public IReadOnlyList<RoomRecord> LoadRooms() => Read(connection =>
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT key, name, topic, topic_set_by, created_ms FROM rooms ORDER BY key";
+        var rooms = new List<RoomRecord>();
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rooms.Add(new RoomRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)));
+        }
+
+        return rooms;
+    });
+
+    public void SetReadMarker(string userKey, string conversation, ulong seq)
+    {
+        ThrowIfNotOpen();
+        Write((connection, transaction) =>
+        {
+            using SqliteCommand command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = SetReadMarkerSql;
+            command.Parameters.AddWithValue("$user_key", userKey);
+            command.Parameters.AddWithValue("$conversation", conversation);
+            command.Parameters.AddWithValue("$seq", DbValues.SeqBound(seq));
+            return command.ExecuteNonQuery();
+        });
+    }
+
+    public ulong GetReadMarker(string userKey, string conversation) => Read(connection =>
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT seq FROM read_markers WHERE user_key = $user_key AND conversation = $conversation";
+        command.Parameters.AddWithValue("$user_key", userKey);
+        command.Parameters.AddWithValue("$conversation", conversation);
+        return command.ExecuteScalar() is long seq ? (ulong)seq : 0UL;
+    });
+
+    /// <inheritdoc />
+    /// <remarks>The user's own messages are not unread. Ordered by conversation id.</remarks>
+    public IReadOnlyList<UnreadConversation> UnreadDirectConversations(string userKey) => Read(connection =>
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = UnreadDirectSql;
+        command.Parameters.AddWithValue("$user_key", userKey);
+        command.Parameters.AddWithValue("$prefix", $"@{userKey},");
+        command.Parameters.AddWithValue("$suffix", $",{userKey}");
+        var unread = new List<UnreadConversation>();
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            unread.Add(new UnreadConversation(reader.GetString(0), (ulong)reader.GetInt64(1), (ulong)reader.GetInt64(2), reader.GetInt32(3)));
+        }
+
+        return unread;
+    });
+
+    /// <inheritdoc />
+    /// <remarks>Reads every page of the file: seconds on a large database. Errors come back one per line.</remarks>
+    public string IntegrityCheck() => Read(connection =>
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "PRAGMA integrity_check";
+        var lines = new List<string>();
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
+    });
+}
