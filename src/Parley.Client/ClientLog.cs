@@ -37,4 +37,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Rejoining {Room} failed: {Code}")]
     public static partial void RejoinFailed(ILogger logger, string room, ErrorCode code);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "Replaying the messages {Room} received while we were away failed: {Code}")]
+    public static partial void ReplayFailed(ILogger logger, string room, ErrorCode code);
 }

@@ -8,8 +8,11 @@ namespace Parley.Client;
 /// </summary>
 public abstract record ParleyEvent;
 
-/// <summary>A room message (the sender's own messages included).</summary>
-public sealed record RoomMessageEvent(Delivered Message) : ParleyEvent;
+/// <summary>
+/// A room message (the sender's own messages included). <paramref name="Replayed"/>: it was sent while this
+/// session was disconnected and comes from the room's history, in order, before any live message after it.
+/// </summary>
+public sealed record RoomMessageEvent(Delivered Message, bool Replayed = false) : ParleyEvent;
 
 /// <summary>A direct message, received or sent by this user (<c>From</c> tells which).</summary>
 public sealed record DirectMessageEvent(DirectDelivered Message) : ParleyEvent;
@@ -37,7 +40,8 @@ public sealed record DisconnectedEvent(DisconnectInfo Info, bool WillReconnect) 
 
 /// <summary>
 /// After a reconnect the session joined a room it had been in again. <paramref name="Missed"/> is how many
-/// messages the room received while this session was away (from the room's sequence numbers).
+/// messages the room received while this session was away (from the room's sequence numbers); the session
+/// replays them from the room's history next (<see cref="RoomMessageEvent.Replayed"/>).
 /// </summary>
 public sealed record RejoinedEvent(Joined Joined, ulong Missed) : ParleyEvent;
 

@@ -40,7 +40,7 @@ public class HeartbeatTests
         await Poll.UntilAsync(
             () =>
             {
-                time.Advance(TimeSpan.FromSeconds(1));
+                time.Advance(TimeSpan.FromSeconds(5));
                 return h.Connection.Closed.IsCompleted;
             },
             "the idle timeout closes the connection");

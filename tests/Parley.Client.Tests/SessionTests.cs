@@ -45,20 +45,47 @@ public class SessionTests
         FakeServer second = await servers.NextAsync();
         Hello hello = await second.AcceptHelloAsync();
         (uint rejoinId, Join rejoin) = await second.ExpectAsync<Join>();
+        // Live messages may overtake the replay on the wire; the session still passes them on after it.
+        await second.SendEventAsync(new Delivered { Room = "#a", From = "bob", Text = "live", Seq = 10 });
         await second.SendAsync(rejoinId, new Joined { Room = "#a", LastSeq = 9 });
+        (uint historyId, History history) = await second.ExpectAsync<History>();
+        await second.SendAsync(historyId, new HistoryPage
+        {
+            Conversation = "#a",
+            Messages = { Enumerable.Range(7, 2).Select(i => new Delivered { Room = "#a", From = "bob", Text = $"missed {i}", Seq = (ulong)i }) },
+            HasMore = true,
+        });
+        (uint secondPageId, History secondPage) = await second.ExpectAsync<History>();
+        await second.SendAsync(secondPageId, new HistoryPage
+        {
+            Conversation = "#a",
+            Messages = { new Delivered { Room = "#a", From = "bob", Text = "missed 9", Seq = 9 }, new Delivered { Room = "#a", From = "bob", Text = "live", Seq = 10 } },
+        });
 
         Assert.Equal("al", hello.Nick);
         Assert.Equal("#a", rejoin.Room);
+        Assert.Equal(("#a", 6ul, true), (history.Conversation, history.Seq, history.Forward));
+        Assert.Equal(8ul, secondPage.Seq);
         Assert.Equal("al", (await events.NextOfTypeAsync<ConnectedEvent>()).Nick);
-        RejoinedEvent rejoined = await events.NextOfTypeAsync<RejoinedEvent>();
+        RejoinedEvent rejoined = await events.NextAsync<RejoinedEvent>();
         Assert.Equal(3ul, rejoined.Missed);
+        foreach (string text in new[] { "missed 7", "missed 8", "missed 9" })
+        {
+            RoomMessageEvent replayed = await events.NextAsync<RoomMessageEvent>();
+            Assert.Equal((text, true), (replayed.Message.Text, replayed.Replayed));
+        }
+
+        RoomMessageEvent live = await events.NextOfTypeAsync<RoomMessageEvent>();
+        Assert.Equal(("live", false), (live.Message.Text, live.Replayed));
         Assert.Equal(ConnectionState.Connected, session.State);
 
         Task quitting = session.QuitAsync("done");
         Assert.Equal("done", (await second.ExpectAsync<Goodbye>()).Message.Message);
         await second.HangUpAfterClientAsync();
         await quitting.WaitAsync(Harness.Timeout);
-        DisconnectedEvent last = Assert.IsType<DisconnectedEvent>((await events.RestAsync()).Last());
+        List<ParleyEvent> rest = await events.RestAsync();
+        Assert.DoesNotContain(rest, e => e is RoomMessageEvent);
+        DisconnectedEvent last = Assert.IsType<DisconnectedEvent>(rest.Last());
         Assert.True(last.Info.Local);
         Assert.False(last.WillReconnect);
         Assert.Equal(2, servers.Attempts);

@@ -25,7 +25,8 @@ namespace Parley.Cli.Plain;
 /// -- connected to HOST:PORT as nick
 /// -- reconnecting in 2.1 s (try 3)
 /// -- disconnected: server shutting down (their words)
-/// [#room] -- rejoined                  after a reconnect; "(N messages missed)" when there was a gap
+/// [#room] -- rejoined                  after a reconnect; "(N messages while away)" when the room moved on,
+///                                      followed by those messages, replayed from the room's history
 /// </code>
 /// Replies to your own commands: <c>[#room] -- members (N): a, b</c> (join, /names),
 /// <c>[#room] -- topic: text</c> or <c>[#room] -- no topic</c>, <c>-- room #a (3 members): topic</c>
@@ -52,7 +53,7 @@ internal static class PlainFormat
         ReconnectingEvent r => [$"-- reconnecting in {Seconds(r.Delay)} (try {r.Attempt})"],
         DisconnectedEvent d => [$"-- disconnected: {Of(d.Info)}"],
         RejoinedEvent r => [r.Missed > 0
-            ? $"[{Safe(r.Joined.Room)}] -- rejoined ({r.Missed} messages missed)"
+            ? $"[{Safe(r.Joined.Room)}] -- rejoined ({r.Missed} messages while away)"
             : $"[{Safe(r.Joined.Room)}] -- rejoined"],
         RejoinFailedEvent f => [$"! error {Of(f.Error.Code)}: could not rejoin {Safe(f.Room)}: {Safe(f.Error.Message)}"],
         _ => [],

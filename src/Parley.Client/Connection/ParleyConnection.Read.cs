@@ -119,10 +119,12 @@ public sealed partial class ParleyConnection
             case Goodbye goodbye:
                 // The server hangs up next; remember why.
                 TryRecordReason(DisconnectInfo.FromGoodbye(goodbye));
+                HangUp();
                 return;
             case Error error when header.RequestId == 0:
                 TryRecordReason(DisconnectInfo.FromError(error));
                 CompleteHandshakeIfPending(header.Type, message);
+                HangUp();
                 return;
             case Welcome welcome:
                 if (welcome.Limits is { MaxFramePayload: > 0 } limits)

@@ -51,6 +51,19 @@ public sealed partial class ParleyConnection
     public Task SetTopicAsync(string room, string topic, CancellationToken cancellationToken = default) =>
         RequestAsync<Ok>(FrameType.SetTopic, new SetTopic { Room = room, Topic = topic }, cancellationToken);
 
+    /// <summary>
+    /// Reads a page of a conversation's stored history: a room (<c>#name</c>) or the direct conversation with
+    /// a nickname. <paramref name="forward"/>: the messages after <paramref name="seq"/>, oldest first;
+    /// otherwise the newest before it (0: the latest), oldest first. The server caps <paramref name="limit"/>.
+    /// </summary>
+    public Task<HistoryPage> HistoryAsync(
+        string conversation, ulong seq, bool forward, uint limit = 0, CancellationToken cancellationToken = default) =>
+        RequestAsync<HistoryPage>(FrameType.History, new History { Conversation = conversation, Seq = seq, Forward = forward, Limit = limit }, cancellationToken);
+
+    /// <summary>Records that this user has read <paramref name="conversation"/> up to <paramref name="seq"/>.</summary>
+    public Task MarkReadAsync(string conversation, ulong seq, CancellationToken cancellationToken = default) =>
+        RequestAsync<Ok>(FrameType.MarkRead, new MarkRead { Conversation = conversation, Seq = seq }, cancellationToken);
+
     /// <summary>Pings the server and returns the round-trip time.</summary>
     public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
     {

@@ -104,13 +104,13 @@ public sealed partial class ParleyConnection : IAsyncDisposable
     /// </summary>
     public async Task CloseAsync(string? message = null, CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _closeStarted, 1) == 0 && TryRecordReason(DisconnectInfo.ClosedLocally(message)))
+        if (TryRecordReason(DisconnectInfo.ClosedLocally(message)))
         {
             // Goodbye is the last frame: the server hangs up after reading it, which ends the read loop.
             TryEnqueue(FrameType.Goodbye, 0, new Goodbye { Reason = QuitReason.Left, Message = message ?? string.Empty });
-            _outbox.Writer.TryComplete();
-            _ = StopReadingAfterAsync(_options.CloseTimeout);
         }
+
+        HangUp();
 
         await _closed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -144,6 +144,20 @@ public sealed partial class ParleyConnection : IAsyncDisposable
         catch (InvalidOperationException)
         {
             // The read loop has already completed the reader.
+        }
+    }
+
+    /// <summary>
+    /// Stops sending and gives the peer <see cref="ParleyConnectionOptions.CloseTimeout"/> to hang up before we
+    /// stop reading: after our Goodbye, and after the server's Goodbye or connection-level Error, which it
+    /// promises to follow with a close that a broken server might never make.
+    /// </summary>
+    private void HangUp()
+    {
+        if (Interlocked.Exchange(ref _closeStarted, 1) == 0)
+        {
+            _outbox.Writer.TryComplete();
+            _ = StopReadingAfterAsync(_options.CloseTimeout);
         }
     }
 

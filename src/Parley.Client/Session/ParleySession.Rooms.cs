@@ -11,6 +11,9 @@ public sealed record RoomSnapshot(string Name, string Topic, ulong LastSeq);
 
 public sealed partial class ParleySession
 {
+    /// <summary>Messages per history page when replaying a gap: small enough to stay far below the frame limit.</summary>
+    private const uint HistoryPageSize = 200;
+
     // In join order, which is the order they are rejoined in. Guarded by _lock.
     private readonly List<RoomSnapshot> _rooms = [];
 
@@ -84,20 +87,72 @@ public sealed partial class ParleySession
         }
     }
 
-    /// <summary>Keeps room state current from the event stream (runs on the pump, before the event is emitted).</summary>
-    private void Track(ParleyEvent e)
+    /// <summary>
+    /// Keeps room state current from the event stream (runs on the pump, before the event is emitted).
+    /// Returns false for a room message already passed on (replayed from history), which is dropped.
+    /// </summary>
+    private bool Track(ParleyEvent e)
     {
         switch (e)
         {
-            case RoomMessageEvent { Message: var m }:
-                Update(m.Room, r => m.Seq > r.LastSeq ? r with { LastSeq = m.Seq } : r);
-                break;
+            case RoomMessageEvent { Message: var m } when m.Seq > 0:
+                bool fresh = true;
+                Update(m.Room, r =>
+                {
+                    fresh = m.Seq > r.LastSeq;
+                    return fresh ? r with { LastSeq = m.Seq } : r;
+                });
+                return fresh;
             case TopicChangedEvent { Change: var t }:
                 Update(t.Room, r => r with { Topic = t.Topic });
                 break;
             case PresenceEvent { Presence: { Kind: PresenceKind.Nick } p } when SameNick(p.Nick, Nick):
                 Volatile.Write(ref _nick, p.NewNick);
                 break;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Emits the room's messages with sequence numbers in (<paramref name="after"/>, <paramref name="until"/>]
+    /// from its history, page by page: each page is asked for only once the previous one is out, so a long
+    /// absence never floods the connection. Messages after <paramref name="until"/> arrive live.
+    /// </summary>
+    private async Task ReplayAsync(ParleyConnection connection, string room, ulong after, ulong until, CancellationToken stop)
+    {
+        ulong seq = after;
+        while (seq < until)
+        {
+            HistoryPage page;
+            try
+            {
+                page = await connection.HistoryAsync(room, seq, forward: true, HistoryPageSize, stop).ConfigureAwait(false);
+            }
+            catch (ParleyRequestException ex)
+            {
+                // A server that keeps no history: the gap stays, as RejoinedEvent.Missed reported.
+                ClientLog.ReplayFailed(_logger, room, ex.Code);
+                return;
+            }
+
+            ulong before = seq;
+            foreach (Delivered message in page.Messages)
+            {
+                if (message.Seq <= seq || message.Seq > until)
+                {
+                    continue;
+                }
+
+                seq = message.Seq;
+                Update(room, r => seq > r.LastSeq ? r with { LastSeq = seq } : r);
+                Emit(new RoomMessageEvent(message, Replayed: true));
+            }
+
+            if (!page.HasMore || seq == before || page.Messages[^1].Seq >= until)
+            {
+                return;
+            }
         }
     }
 
@@ -113,6 +168,11 @@ public sealed partial class ParleySession
                 ulong missed = joined.LastSeq > room.LastSeq ? joined.LastSeq - room.LastSeq : 0;
                 Remember(joined, room.Name);
                 Emit(new RejoinedEvent(joined, missed));
+                if (missed > 0)
+                {
+                    await ReplayAsync(connection, joined.Room.Length > 0 ? joined.Room : room.Name, room.LastSeq, joined.LastSeq, stop)
+                        .ConfigureAwait(false);
+                }
             }
             catch (ParleyRequestException ex)
             {

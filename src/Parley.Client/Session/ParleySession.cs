@@ -248,8 +248,10 @@ public sealed partial class ParleySession : IAsyncDisposable
         Volatile.Write(ref _nick, connection.Nick);
         SetState(ConnectionState.Connected);
         Emit(new ConnectedEvent(Endpoint, connection.Nick, connection.Welcome));
-        Task pump = PumpEventsAsync(connection);
+        // Rejoin and replay what was missed before passing on any live event: live messages queue in the
+        // connection's channel meanwhile (its reader never waits), so history comes out first, in order.
         await RejoinAsync(connection, stop).ConfigureAwait(false);
+        Task pump = PumpEventsAsync(connection);
         DisconnectInfo info = await connection.Closed.ConfigureAwait(false);
         await pump.ConfigureAwait(false);
         lock (_lock)
@@ -264,8 +266,10 @@ public sealed partial class ParleySession : IAsyncDisposable
     {
         await foreach (ParleyEvent e in connection.Events.ReadAllAsync().ConfigureAwait(false))
         {
-            Track(e);
-            Emit(e);
+            if (Track(e))
+            {
+                Emit(e);
+            }
         }
     }
 }
