@@ -13,6 +13,7 @@ namespace Parley.Benchmarks.Frames;
 /// length and slice, nothing validated or decoded.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class FrameParseBenchmarks
 {
     private ReadOnlySequence<byte> _single;

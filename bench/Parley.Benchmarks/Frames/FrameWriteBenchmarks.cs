@@ -11,6 +11,7 @@ namespace Parley.Benchmarks.Frames;
 /// <see cref="ProtobufOnly"/> is the floor: the payload alone, into a preallocated array.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class FrameWriteBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _output = new(64 * 1024);
