@@ -14,6 +14,14 @@ public class FramingPropertyTests
     private const int Iterations = 400;
 
     [Fact]
+    public void Generators_cover_every_frame_type_once()
+    {
+        FrameType[] generated = [.. FrameGen.Messages.Select(g => MessageCodec.TypeOf(Check.Single(g)))];
+
+        Assert.Equal(Enum.GetValues<FrameType>().Order(), generated.Order());
+    }
+
+    [Fact]
     public void Random_frames_cut_into_random_segments_decode_to_the_same_frames()
     {
         Gen.Select(FrameGen.Frame.Array[1, 8], FrameGen.CutFractions).Sample((frames, fractions) =>

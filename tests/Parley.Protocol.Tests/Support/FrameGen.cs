@@ -35,7 +35,19 @@ public static class FrameGen
             RatePerSecond = rate,
         });
 
-    private static readonly Gen<IMessage>[] Messages =
+    private static readonly Gen<UnreadConversation> UnreadGen =
+        Gen.Select(Text, U64, U64, U32, (p, last, read, n) => new UnreadConversation { Peer = p, LastSeq = last, ReadSeq = read, UnreadCount = n });
+
+    private static readonly Gen<Delivered> DeliveredGen =
+        Gen.Select(Text, Text, Text, U64, U64, Gen.Long, Text, Gen.Bool, (r, f, t, id, seq, ts, c, a) =>
+            new Delivered { Room = r, From = f, Text = t, MessageId = id, Seq = seq, TimestampMs = ts, ClientMsgId = c, Action = a });
+
+    private static readonly Gen<DirectDelivered> DirectDeliveredGen =
+        Gen.Select(Text, Text, Text, U64, Gen.Long, Text, Gen.Bool, U64, (f, to, t, id, ts, c, a, seq) =>
+            new DirectDelivered { From = f, To = to, Text = t, MessageId = id, TimestampMs = ts, ClientMsgId = c, Action = a, Seq = seq });
+
+    /// <summary>One generator per frame type.</summary>
+    public static readonly Gen<IMessage>[] Messages =
     [
         Gen.Select(U32, Text, Text, (v, c, n) => (IMessage)new Hello { ProtocolVersion = v, ClientName = c, Nick = n }),
         U64.Select(n => (IMessage)new Ping { Nonce = n }),
@@ -48,9 +60,11 @@ public static class FrameGen
         Gen.Select(Text, Text, Text, Gen.Bool, (to, t, id, a) => (IMessage)new Whisper { To = to, Text = t, ClientMsgId = id, Action = a }),
         Gen.Select(Text, Text, (r, t) => (IMessage)new SetTopic { Room = r, Topic = t }),
         Gen.Select(Gen.Int[0, 8], Text, (q, m) => (IMessage)new Goodbye { Reason = (QuitReason)q, Message = m }),
+        Gen.Select(Text, U64, Gen.Bool, U32, (c, seq, f, l) => (IMessage)new History { Conversation = c, Seq = seq, Forward = f, Limit = l }),
+        Gen.Select(Text, U64, (c, seq) => (IMessage)new MarkRead { Conversation = c, Seq = seq }),
         Gen.Select(Gen.Int[0, 40], Text, U32, (c, m, r) => (IMessage)new Error { Code = (ErrorCode)c, Message = m, RetryAfterMs = r }),
-        Gen.Select(U32, Text, Text, Text, Limits, Text, (v, s, motd, n, l, id) =>
-            (IMessage)new Welcome { ProtocolVersion = v, ServerName = s, Motd = motd, Nick = n, Limits = l, ConnectionId = id }),
+        Gen.Select(U32, Text, Text, Text, Limits, Text, UnreadGen.Array[0, 3], (v, s, motd, n, l, id, u) =>
+            (IMessage)new Welcome { ProtocolVersion = v, ServerName = s, Motd = motd, Nick = n, Limits = l, ConnectionId = id, Unread = { u } }),
         U64.Select(n => (IMessage)new Pong { Nonce = n }),
         Text.Select(n => (IMessage)new Ok { Nick = n }),
         Gen.Select(Text, Text, Texts, U64, (r, t, m, s) => (IMessage)new Joined { Room = r, Topic = t, Members = { m }, LastSeq = s }),
@@ -58,10 +72,10 @@ public static class FrameGen
             (IMessage)new RoomList { Rooms = { rooms.Select(r => new RoomInfo { Name = r.Item1, MemberCount = r.Item2, Topic = r.Item3 }) } }),
         Gen.Select(Text, Texts, (r, m) => (IMessage)new Members { Room = r, Members_ = { m } }),
         Gen.Select(U64, U64, Gen.Long, Text, (id, seq, ts, c) => (IMessage)new Sent { MessageId = id, Seq = seq, TimestampMs = ts, ClientMsgId = c }),
-        Gen.Select(Text, Text, Text, U64, U64, Gen.Long, Text, Gen.Bool, (r, f, t, id, seq, ts, c, a) =>
-            (IMessage)new Delivered { Room = r, From = f, Text = t, MessageId = id, Seq = seq, TimestampMs = ts, ClientMsgId = c, Action = a }),
-        Gen.Select(Text, Text, Text, U64, Gen.Long, Text, Gen.Bool, (f, to, t, id, ts, c, a) =>
-            (IMessage)new DirectDelivered { From = f, To = to, Text = t, MessageId = id, TimestampMs = ts, ClientMsgId = c, Action = a }),
+        Gen.Select(Text, DeliveredGen.Array[0, 3], DirectDeliveredGen.Array[0, 3], Gen.Bool, U64, (c, m, d, more, last) =>
+            (IMessage)new HistoryPage { Conversation = c, Messages = { m }, DirectMessages = { d }, HasMore = more, LastSeq = last }),
+        DeliveredGen.Select(d => (IMessage)d),
+        DirectDeliveredGen.Select(d => (IMessage)d),
         Gen.Select(Gen.Int[0, 6], Text, Text, Text, Gen.Int[0, 8], Text, (k, r, n, nn, q, m) =>
             (IMessage)new Presence { Kind = (PresenceKind)k, Room = r, Nick = n, NewNick = nn, Reason = (QuitReason)q, Message = m }),
         Gen.Select(Text, Text, Text, (r, t, by) => (IMessage)new TopicChanged { Room = r, Topic = t, By = by }),

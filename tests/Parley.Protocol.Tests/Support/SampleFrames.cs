@@ -27,6 +27,8 @@ public static class SampleFrames
         FrameType.Say => new Say { Room = "#dotnet", Text = "hello\nworld, 世界", ClientMsgId = "c-01HZX", Action = true },
         FrameType.Whisper => new Whisper { To = "bob", Text = "psst", ClientMsgId = "w1", Action = false },
         FrameType.SetTopic => new SetTopic { Room = "#dotnet", Topic = "Parley v1 ships Friday" },
+        FrameType.History => new History { Conversation = "#dotnet", Seq = 40, Forward = false, Limit = 50 },
+        FrameType.MarkRead => new MarkRead { Conversation = "bob", Seq = 7 },
         FrameType.Goodbye => new Goodbye { Reason = QuitReason.SlowConsumer, Message = "send queue over 4194304 bytes" },
         FrameType.Error => new Error { Code = ErrorCode.RateLimited, Message = "slow down", RetryAfterMs = 1500 },
         FrameType.Welcome => new Welcome
@@ -36,6 +38,7 @@ public static class SampleFrames
             Motd = "be kind",
             Nick = "guest-4821",
             ConnectionId = "0HN7K3",
+            Unread = { new UnreadConversation { Peer = "bob", LastSeq = 9, ReadSeq = 7, UnreadCount = 2 } },
             Limits = new ServerLimits
             {
                 MaxFramePayload = ProtocolConstants.DefaultMaxFramePayload,
@@ -65,6 +68,14 @@ public static class SampleFrames
         },
         FrameType.Members => new Members { Room = "#dotnet", Members_ = { "alice", "bob" } },
         FrameType.Sent => new Sent { MessageId = 9001, Seq = 42, TimestampMs = 1_795_000_000_000, ClientMsgId = "c-01HZX" },
+        FrameType.HistoryPage => new HistoryPage
+        {
+            Conversation = "#dotnet",
+            Messages = { new Delivered { Room = "#dotnet", From = "alice", Text = "earlier", MessageId = 8000, Seq = 39, TimestampMs = 1_794_999_999_000 } },
+            DirectMessages = { new DirectDelivered { From = "bob", To = "alice", Text = "dm", MessageId = 8001, Seq = 3 } },
+            HasMore = true,
+            LastSeq = 42,
+        },
         FrameType.Delivered => new Delivered
         {
             Room = "#dotnet",
@@ -85,6 +96,7 @@ public static class SampleFrames
             TimestampMs = -1,
             ClientMsgId = "w1",
             Action = true,
+            Seq = 12,
         },
         FrameType.Presence => new Presence
         {
