@@ -7,6 +7,7 @@ namespace Parley.Storage.Sqlite;
 internal static class SqliteErrors
 {
     // Primary result codes, https://www.sqlite.org/rescode.html. Extended codes carry the primary one in the low byte.
+    private const int Busy = 5;
     private const int ReadOnly = 8;
     private const int IoError = 10;
     private const int Corrupt = 11;
@@ -34,6 +35,10 @@ internal static class SqliteErrors
         IoError => "the server's disk failed to read or write",
         Corrupt or NotADatabase => "the database is corrupt",
         CantOpen => "the database can't be opened",
+
+        // Only another process (an admin tool) can hold the write lock past the busy timeout: our own writes are
+        // serialised and WAL readers never block the writer. Nothing was stored, so it is the same "try later".
+        Busy => "the database is locked by another process",
         _ => null,
     };
 }

@@ -17,8 +17,13 @@ public sealed class SqliteStoreOptions
 
     /// <summary>
     /// How long a statement waits for a lock held by another connection (another process, such as an
-    /// admin tool, holding the write lock) before failing with SQLITE_BUSY. Default 5 seconds.
+    /// admin tool, holding the write lock) before the write is refused with
+    /// <see cref="Parley.Server.Storage.StoreUnavailableException"/>. Default 5 seconds.
     /// </summary>
+    /// <remarks>
+    /// Microsoft.Data.Sqlite also retries a busy statement up to its command timeout, which counts whole
+    /// seconds; that is set from this value rounded up, so the shortest effective wait is about one second.
+    /// </remarks>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

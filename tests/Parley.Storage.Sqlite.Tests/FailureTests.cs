@@ -11,6 +11,7 @@ namespace Parley.Storage.Sqlite.Tests;
 /// </summary>
 public sealed class FailureTests : IDisposable
 {
+    private const int SqliteBusy = 5;
     private const int SqliteReadOnly = 8;
     private const int SqliteFull = 13;
 
@@ -104,6 +105,26 @@ public sealed class FailureTests : IDisposable
         Assert.Equal(4UL + 21, store.LastSeq("#general"));
         Assert.Equal(20UL, store.LastSeq("#new"));
         Assert.Equal("ok", store.IntegrityCheck());
+    }
+
+    [Fact]
+    public void A_write_lock_held_elsewhere_past_the_busy_timeout_refuses_the_batch()
+    {
+        SqliteChatStore store = _db.Open(new SqliteStoreOptions { BusyTimeout = TimeSpan.FromMilliseconds(100) });
+        store.AppendBatch(Msg.Many("#general", 1));
+
+        using (SqliteConnection other = _db.RawConnection())
+        using (SqliteTransaction adminWrite = other.BeginTransaction(deferred: false))
+        {
+            StoreUnavailableException refused = Assert.Throws<StoreUnavailableException>(() => store.AppendBatch(Msg.Many("#general", 2)));
+            Assert.Equal(SqliteBusy, Assert.IsType<SqliteException>(refused.InnerException).SqliteErrorCode);
+
+            // Readers are not held up by the other writer (WAL).
+            Assert.Equal(1UL, store.LastSeq("#general"));
+            adminWrite.Rollback();
+        }
+
+        Assert.Equal([2UL, 3UL], store.AppendBatch(Msg.Many("#general", 2)).Seqs());
     }
 
     [Fact]
