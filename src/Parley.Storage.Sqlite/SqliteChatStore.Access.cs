@@ -10,20 +10,11 @@ public sealed partial class SqliteChatStore
     /// one durable commit (one fsync with <see cref="SqliteStoreOptions.FullSync"/>) for everything it does.
     /// On failure nothing of it stays.
     /// </summary>
-    private T Write<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+    private T InWriteTransaction<T>(Func<SqliteConnection, SqliteTransaction, T> work)
     {
         lock (_writeLock)
         {
-            SqliteConnection writer;
-            try
-            {
-                writer = Writer();
-            }
-            catch (SqliteException ex) when (SqliteErrors.IsUnavailable(ex))
-            {
-                throw SqliteErrors.ToUnavailable(ex);
-            }
-
+            SqliteConnection writer = Writer();
             SqliteTransaction? transaction = null;
             try
             {
@@ -69,7 +60,14 @@ public sealed partial class SqliteChatStore
         }
         catch (SqliteException)
         {
-            CloseWriter();
+            try
+            {
+                CloseWriter();
+            }
+            catch (SqliteException)
+            {
+                // Closing retries the rollback and may fail the same way; the writer is dropped regardless.
+            }
         }
         catch (InvalidOperationException)
         {
@@ -78,7 +76,7 @@ public sealed partial class SqliteChatStore
     }
 
     /// <summary>Runs <paramref name="read"/> on a pooled read-only connection (a consistent snapshot per statement).</summary>
-    private T Read<T>(Func<SqliteConnection, T> read)
+    private T OnReader<T>(Func<SqliteConnection, T> read)
     {
         ThrowIfNotOpen();
         SqliteConnection? connection = null;
@@ -102,7 +100,4 @@ public sealed partial class SqliteChatStore
             }
         }
     }
-
-    private static SqliteParameter AddParameter(SqliteCommand command, string name, SqliteType type) =>
-        command.Parameters.Add(name, type);
 }

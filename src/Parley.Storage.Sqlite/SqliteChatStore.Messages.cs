@@ -36,10 +36,10 @@ public sealed partial class SqliteChatStore
             return [];
         }
 
-        return Write((_, transaction) => _append!.Append(batch, transaction));
+        return InWriteTransaction((_, transaction) => _append!.Append(batch, transaction));
     }
 
-    public ulong LastSeq(string conversation) => Read(connection =>
+    public ulong LastSeq(string conversation) => OnReader(connection =>
     {
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "SELECT last_seq FROM conversations WHERE conversation = $conversation";
@@ -55,7 +55,7 @@ public sealed partial class SqliteChatStore
             return [];
         }
 
-        return Read(connection =>
+        return OnReader(connection =>
         {
             using SqliteCommand command = connection.CreateCommand();
             command.CommandText = forward ? ReadForwardSql : ReadBackwardSql;
@@ -109,7 +109,7 @@ public sealed partial class SqliteChatStore
         }
 
         // conversations.last_seq is left alone on purpose: the next message still gets last_seq + 1.
-        return Write((connection, transaction) =>
+        return InWriteTransaction((connection, transaction) =>
         {
             int deleted = 0;
             using SqliteCommand command = connection.CreateCommand();

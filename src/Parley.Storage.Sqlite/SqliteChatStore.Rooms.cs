@@ -40,7 +40,7 @@ public sealed partial class SqliteChatStore
     {
         ArgumentNullException.ThrowIfNull(room);
         ThrowIfNotOpen();
-        Write((connection, transaction) =>
+        InWriteTransaction((connection, transaction) =>
         {
             using SqliteCommand command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -54,7 +54,7 @@ public sealed partial class SqliteChatStore
         });
     }
 
-    public IReadOnlyList<RoomRecord> LoadRooms() => Read(connection =>
+    public IReadOnlyList<RoomRecord> LoadRooms() => OnReader(connection =>
     {
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "SELECT key, name, topic, topic_set_by, created_ms FROM rooms ORDER BY key";
@@ -71,7 +71,7 @@ public sealed partial class SqliteChatStore
     public void SetReadMarker(string userKey, string conversation, ulong seq)
     {
         ThrowIfNotOpen();
-        Write((connection, transaction) =>
+        InWriteTransaction((connection, transaction) =>
         {
             using SqliteCommand command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -83,7 +83,7 @@ public sealed partial class SqliteChatStore
         });
     }
 
-    public ulong GetReadMarker(string userKey, string conversation) => Read(connection =>
+    public ulong GetReadMarker(string userKey, string conversation) => OnReader(connection =>
     {
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "SELECT seq FROM read_markers WHERE user_key = $user_key AND conversation = $conversation";
@@ -94,7 +94,7 @@ public sealed partial class SqliteChatStore
 
     /// <inheritdoc />
     /// <remarks>The user's own messages are not unread. Ordered by conversation id.</remarks>
-    public IReadOnlyList<UnreadConversation> UnreadDirectConversations(string userKey) => Read(connection =>
+    public IReadOnlyList<UnreadConversation> UnreadDirectConversations(string userKey) => OnReader(connection =>
     {
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = UnreadDirectSql;
@@ -113,7 +113,7 @@ public sealed partial class SqliteChatStore
 
     /// <inheritdoc />
     /// <remarks>Reads every page of the file: seconds on a large database. Errors come back one per line.</remarks>
-    public string IntegrityCheck() => Read(connection =>
+    public string IntegrityCheck() => OnReader(connection =>
     {
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "PRAGMA integrity_check";

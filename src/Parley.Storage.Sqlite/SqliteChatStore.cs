@@ -121,6 +121,7 @@ public sealed partial class SqliteChatStore : IChatStore
         {
             writer.Open();
             ConfigureWriter(writer);
+
             // migrate is false when reopening after a failed rollback: the schema was settled at Open().
             if (migrate && _options.ReadOnly)
             {
@@ -137,7 +138,9 @@ public sealed partial class SqliteChatStore : IChatStore
         catch (SqliteException ex) when (SqliteErrors.IsUnavailable(ex))
         {
             writer.Dispose();
-            throw SqliteErrors.ToUnavailable(ex, DatabasePath);
+
+            // The path is for the operator starting the server; a reopen mid-run fails a client's message, which must not see it.
+            throw migrate ? SqliteErrors.ToUnavailable(ex, DatabasePath) : SqliteErrors.ToUnavailable(ex);
         }
         catch
         {
@@ -225,12 +228,15 @@ public sealed partial class SqliteChatStore : IChatStore
         return _writer!;
     }
 
+    /// <summary>Drops the writer first, then disposes it: even if disposing throws, the next write opens a new one.</summary>
     private void CloseWriter()
     {
-        _append?.Dispose();
+        AppendCommands? append = _append;
+        SqliteConnection? writer = _writer;
         _append = null;
-        _writer?.Dispose();
         _writer = null;
+        append?.Dispose();
+        writer?.Dispose();
     }
 
     private void ThrowIfNotOpen()
