@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text;
 using Parley.Cli.Plain;
 using Parley.Client;
@@ -28,8 +29,20 @@ internal static class ChatCommand
 
             Console.OutputEncoding = new UTF8Encoding(false);
             using var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
-            return await PlainChat.RunAsync(result.GetValue(server), result.GetValue(name) ?? string.Empty, stdin, Console.Out, cancellationToken)
+            // Ctrl+C and SIGTERM quit like /quit (Goodbye, then exit 0). System.CommandLine 2.0 only turns
+            // them into cancellation when given an InvocationConfiguration, and doing that for every command
+            // would race `serve`'s own graceful shutdown, so chat registers for them itself.
+            using var quit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            return await PlainChat.RunAsync(result.GetValue(server), result.GetValue(name) ?? string.Empty, stdin, Console.Out, quit.Token)
                 .ConfigureAwait(false);
+
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                quit.Cancel();
+            }
         });
         return command;
     }

@@ -73,6 +73,28 @@ public sealed partial class PlainChatEndToEndTests
         Assert.Empty(server.LoggedErrors);
     }
 
+    [Fact]
+    public async Task Sigterm_quits_like_quit_and_end_of_input_too()
+    {
+        await using ServerProcess server = await ServerProcess.StartAsync();
+        await using ChatProcess alice = await ChatProcess.StartAsync(server.Address, "alice");
+        await using ChatProcess bob = await ChatProcess.StartAsync(server.Address, "bob");
+        await using ChatProcess carol = await ChatProcess.StartAsync(server.Address, "carol");
+        foreach (ChatProcess who in new[] { alice, bob, carol })
+        {
+            await who.JoinAsync("#a");
+        }
+
+        await bob.Process.TerminateAsync();
+        Assert.Equal(0, await bob.Process.WaitForExitAsync());
+        await alice.WaitForLineAsync(l => l == "[#a] <-- bob quit (left)", reason: "saying bob left");
+
+        carol.Process.CloseInput();
+        Assert.Equal(0, await carol.Process.WaitForExitAsync());
+        await alice.WaitForLineAsync(l => l == "[#a] <-- carol quit (left)", reason: "saying carol left");
+        Assert.Equal(0, await alice.QuitAsync());
+    }
+
     private static async Task TypeAllAsync(ChatProcess who, IEnumerable<string> lines)
     {
         foreach (string line in lines)

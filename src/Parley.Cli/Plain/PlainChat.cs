@@ -34,9 +34,13 @@ internal sealed partial class PlainChat
             Task printing = chat.PrintEventsAsync();
             // Its own task: reading a console stream can block a thread, and must never hold up printing.
             Task<string?> reading = Task.Run(() => chat.ReadCommandsAsync(input, cancellationToken), CancellationToken.None);
-            if (await Task.WhenAny(printing, reading).ConfigureAwait(false) == reading)
+            // Ctrl+C: a console read may not notice the cancellation until the next line, so race it too.
+            var interrupted = new TaskCompletionSource();
+            using CancellationTokenRegistration registration = cancellationToken.Register(() => interrupted.TrySetResult());
+            Task first = await Task.WhenAny(printing, reading, interrupted.Task).ConfigureAwait(false);
+            if (first != printing)
             {
-                string? quitMessage = await reading.ConfigureAwait(false);
+                string? quitMessage = reading.IsCompletedSuccessfully ? reading.Result : null;
                 await session.QuitAsync(quitMessage).ConfigureAwait(false);
                 await printing.ConfigureAwait(false);
                 return 0;
