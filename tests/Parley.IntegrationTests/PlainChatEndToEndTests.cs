@@ -95,6 +95,17 @@ public sealed partial class PlainChatEndToEndTests
         Assert.Equal(0, await alice.QuitAsync());
     }
 
+    [Fact]
+    public async Task A_nickname_the_server_refuses_ends_the_client_with_exit_code_1()
+    {
+        await using ServerProcess server = await ServerProcess.StartAsync();
+
+        await using ParleyProcess chat = ParleyProcess.Start("chat", server.Address, "--plain", "--name", "9lives");
+
+        Assert.Equal(1, await chat.WaitForExitAsync());
+        Assert.StartsWith("-- disconnected: INVALID_NAME (", chat.Lines[^1], StringComparison.Ordinal);
+    }
+
     private static async Task TypeAllAsync(ChatProcess who, IEnumerable<string> lines)
     {
         foreach (string line in lines)
