@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Parley.Server;
 using Parley.Server.Hosting;
+using Parley.Storage.Sqlite;
 
 namespace Parley.Cli;
 
@@ -50,11 +51,16 @@ internal static class ServeCommand
                 ConfigFile = result.GetValue(config),
                 Listen = result.GetValue(listen) ?? [],
                 Overrides = overrides,
+                StoreFactory = CreateStore,
             };
             return await RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
+
+    /// <summary>The durable store: <c>parley.db</c> in the data directory.</summary>
+    internal static SqliteChatStore CreateStore(ServerOptions options) =>
+        SqliteChatStore.InDataDirectory(options.DataDirectory!, new SqliteStoreOptions { FullSync = options.SyncCommits });
 
     private static async Task<int> RunAsync(ParleyServerSettings settings, CancellationToken cancellationToken)
     {

@@ -47,4 +47,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Error, "Delivering a stored message failed")]
     public static partial void DeliveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Warning, "Unicode normalisation is unavailable (no ICU library): only ASCII nicknames and room names are accepted")]
+    public static partial void NoUnicodeNormalization(ILogger logger);
 }

@@ -30,8 +30,11 @@ public sealed class ServerOptions
     [Range(1, 10_000_000)]
     public int MaxConnectionsPerAddress { get; set; } = 64;
 
-    /// <summary>Largest frame payload accepted. Default 64 KiB: see <see cref="ProtocolConstants.DefaultMaxFramePayload"/>.</summary>
-    [Range(1024, 16 * 1024 * 1024)]
+    /// <summary>
+    /// Largest frame payload accepted. Default and minimum 64 KiB (<see cref="ProtocolConstants.DefaultMaxFramePayload"/>):
+    /// the server's own frames (a message of the largest text) must fit in what it allows.
+    /// </summary>
+    [Range(ProtocolConstants.DefaultMaxFramePayload, 16 * 1024 * 1024)]
     public int MaxFramePayload { get; set; } = ProtocolConstants.DefaultMaxFramePayload;
 
     /// <summary>A connection that has not completed the handshake by then is closed (slowloris defence).</summary>
@@ -58,6 +61,13 @@ public sealed class ServerOptions
     [Range(1024, long.MaxValue)]
     public long SendQueueHardBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// A client over <see cref="SendQueueHardBytes"/> is evicted only if nothing has been written to
+    /// it for this long; one whose writer is still sending (the server is merely busy) may grow to
+    /// four times the hard limit before it is evicted regardless.
+    /// </summary>
+    public TimeSpan EvictionProgressWindow { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Bytes of control frames (pongs, errors, goodbyes) queued for one client before it is evicted; they are never dropped.</summary>
     [Range(1024, long.MaxValue)]
     public long ControlQueueHardBytes { get; set; } = 256 * 1024;
@@ -70,6 +80,14 @@ public sealed class ServerOptions
 
     /// <summary>On SIGINT/SIGTERM, how long clients get to receive what is queued and the goodbye before the server exits.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// True (the default): an acknowledgement means the message was fsynced to disk, so it survives
+    /// a power loss. False: commits skip the fsync (SQLite synchronous=NORMAL in WAL mode); an
+    /// acknowledged message then survives a crash of the server process but not of the machine.
+    /// See docs/OPERATIONS.md.
+    /// </summary>
+    public bool SyncCommits { get; set; } = true;
 
     [Range(1, 100_000)]
     public int MaxRoomsPerSession { get; set; } = 100;

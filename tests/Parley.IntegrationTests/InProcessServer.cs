@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Parley.Server;
 using Parley.Server.Hosting;
+using Parley.Storage.Sqlite;
 
 namespace Parley.IntegrationTests;
 
@@ -41,6 +42,8 @@ internal sealed class InProcessServer : IAsyncDisposable
                 ["DataDirectory"] = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N")),
             },
             ConfigureLogging = logging => logging.AddProvider(new ErrorRecorder(errors)),
+            // A real SQLite file in a fresh data directory, with the fsync the product uses.
+            StoreFactory = options => SqliteChatStore.InDataDirectory(options.DataDirectory!),
         });
         await app.StartAsync();
         return new InProcessServer(app, errors);

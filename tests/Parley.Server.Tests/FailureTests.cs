@@ -53,6 +53,13 @@ public sealed class FailureTests
         for (int i = 0; i < count; i++)
         {
             await alice.SendAsync(new Say { Room = "#a", Text = $"{i} {text}" });
+            if (i == count / 4)
+            {
+                // The stalled member's writer has been stuck since its transport filled: let the
+                // progress window pass, so the hard limit evicts it (a writer still sending would be spared).
+                await Poll.UntilAsync(() => server.Context.Connections.Live.Any(c => c.Session.Nick == "stalled" && c.WriteStatus == "flushing"), "the stalled write is pending");
+                server.Time.Advance(server.Options.EvictionProgressWindow + TimeSpan.FromMilliseconds(1));
+            }
         }
 
         List<Delivered> got;

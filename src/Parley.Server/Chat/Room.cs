@@ -131,6 +131,15 @@ internal sealed class Room
         }
     }
 
+    /// <summary>Sets the member list without announcing anyone (benchmarks and tests build large rooms this way).</summary>
+    internal void Seed(Session[] members)
+    {
+        lock (_gate)
+        {
+            Volatile.Write(ref _members, members);
+        }
+    }
+
     /// <summary>Adds member nicknames until <paramref name="budget"/> bytes are used, so the reply fits in one frame.</summary>
     public static void AddNicks(ICollection<string> into, Session[] members, int budget)
     {

@@ -64,6 +64,11 @@ internal sealed partial class ClientConnection
 
             if (bytes >= MaxBatchBytes || !Queue.TryDequeueData(out byte[] frame))
             {
+                if (bytes > 0)
+                {
+                    Queue.NoteProgress();
+                }
+
                 return wrote;
             }
 

@@ -37,7 +37,7 @@ internal sealed partial class ClientConnection
         _context = context;
         _logger = context.Logger;
         ServerOptions o = context.Options;
-        Queue = new SendQueue(o.SendQueueSoftBytes, o.SendQueueHardBytes, o.ControlQueueHardBytes);
+        Queue = new SendQueue(o.SendQueueSoftBytes, o.SendQueueHardBytes, o.ControlQueueHardBytes, context.Time, o.EvictionProgressWindow);
         Session = new Session(this, context);
         _connectedAt = _lastFrameAt = context.Time.GetTimestamp();
         _canResumeReading = () => CanResumeReading;
@@ -149,6 +149,7 @@ internal sealed partial class ClientConnection
 
         ServerOptions o = _context.Options;
         TimeProvider time = _context.Time;
+        Queue.NoteIdle();
         long flushStarted = Volatile.Read(ref _flushStartedAt);
         if (flushStarted != 0 && time.GetElapsedTime(flushStarted, now) > o.WriteStallTimeout)
         {

@@ -22,9 +22,13 @@ internal enum EnqueueResult
 /// <remarks>
 /// <para>
 /// The slow-consumer policy, <b>evict on overflow</b>: producers never wait for a peer. A frame that
-/// would take the data lane above <see cref="HardLimit"/> bytes is refused and the caller evicts the
-/// client (the client resumes from history after reconnecting, so this costs it a reconnect, never
-/// a message). Above <see cref="SoftLimit"/> the client is reported as lagging, nothing else.
+/// would take the data lane above <see cref="HardLimit"/> bytes is refused, and the caller evicts the
+/// client, when the client's writer has sent nothing for the progress window: the client (or its
+/// network) is not reading. A writer that is still sending is only behind because the server is
+/// busy, and evicting healthy clients would turn overload into a reconnect storm, so it may go on
+/// to <see cref="CeilingFactor"/> times the hard limit, the absolute bound on a queue's memory.
+/// The evicted client resumes from history after reconnecting: eviction costs a reconnect, never a
+/// message. Above <see cref="SoftLimit"/> the client is reported as lagging, nothing else.
 /// The alternatives were rejected: blocking the producer lets one stalled reader stall the room;
 /// dropping data frames silently creates gaps the client can't see.
 /// </para>
@@ -54,11 +58,21 @@ internal sealed class SendQueue
     private int _lagging;
     private volatile bool _discardData;
 
-    public SendQueue(long softLimit, long hardLimit, long controlLimit)
+    /// <summary>How far past the hard limit a queue whose writer is still making progress may go.</summary>
+    public const int CeilingFactor = 4;
+
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _progressWindow;
+    private long _progressAt;
+
+    public SendQueue(long softLimit, long hardLimit, long controlLimit, TimeProvider time, TimeSpan progressWindow)
     {
         SoftLimit = softLimit;
         HardLimit = hardLimit;
         _controlLimit = controlLimit;
+        _time = time;
+        _progressWindow = progressWindow;
+        _progressAt = time.GetTimestamp();
     }
 
     public long SoftLimit { get; }
@@ -79,7 +93,7 @@ internal sealed class SendQueue
         }
 
         long queued = Interlocked.Add(ref _dataBytes, frame.Length);
-        if (queued > HardLimit)
+        if (queued > HardLimit && (queued > HardLimit * CeilingFactor || !WriterProgressedRecently()))
         {
             Interlocked.Add(ref _dataBytes, -frame.Length);
             return EnqueueResult.Overflow;
@@ -98,6 +112,23 @@ internal sealed class SendQueue
 
         return EnqueueResult.Queued;
     }
+
+    /// <summary>
+    /// Records that the writer is keeping up: called by the heartbeat for an empty queue, so a queue
+    /// that was idle for a while isn't taken for a stalled one when a burst arrives.
+    /// </summary>
+    public void NoteIdle()
+    {
+        if (Volatile.Read(ref _dataBytes) == 0)
+        {
+            Volatile.Write(ref _progressAt, _time.GetTimestamp());
+        }
+    }
+
+    /// <summary>The writer handed a batch to the transport (called once per batch, not per frame).</summary>
+    public void NoteProgress() => Volatile.Write(ref _progressAt, _time.GetTimestamp());
+
+    private bool WriterProgressedRecently() => _time.GetElapsedTime(Volatile.Read(ref _progressAt)) < _progressWindow;
 
     /// <summary>Queues a frame after everything already queued, ignoring the hard limit (the goodbye of a graceful shutdown).</summary>
     public bool TryEnqueueLast(byte[] frame)

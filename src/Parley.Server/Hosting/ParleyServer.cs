@@ -43,6 +43,11 @@ public sealed class ParleyServer : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!Protocol.ContentRules.UnicodeNamesSupported)
+        {
+            Log.NoUnicodeNormalization(_context.Logger);
+        }
+
         _context.Connections.StartHeartbeat();
         // ApplicationStopping fires before Kestrel stops: every client is told, with what is queued for it flushed first.
         _stopping = _lifetime.ApplicationStopping.Register(_context.Connections.BeginShutdown);

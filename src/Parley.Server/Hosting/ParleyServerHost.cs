@@ -80,7 +80,7 @@ public static class ParleyServerHost
                 settings.StoreFactory?.Invoke(options));
         });
         builder.Services.AddSingleton<ParleyConnectionHandler>();
-        builder.Services.AddSingleton<ParleyServer>();
+        builder.Services.AddSingleton(sp => new ParleyServer(sp.GetRequiredService<ServerContext>(), sp.GetRequiredService<IHostApplicationLifetime>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ParleyServer>());
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((h, s) => h.ShutdownTimeout = s.Value.ShutdownTimeout + s.Value.CloseGrace + TimeSpan.FromSeconds(1));
