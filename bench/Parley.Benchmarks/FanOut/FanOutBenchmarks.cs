@@ -15,6 +15,7 @@ namespace Parley.Benchmarks.FanOut;
 /// between iterations.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class FanOutBenchmarks
 {
     private const int MessagesPerIteration = 256;

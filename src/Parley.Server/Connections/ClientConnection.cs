@@ -133,7 +133,7 @@ internal sealed partial class ClientConnection
             return;
         }
 
-        Log.SlowConsumer(_logger, Id, Session.Nick, why, Queue.QueuedBytes);
+        Log.SlowConsumer(_logger, Id, Session.Nick ?? "-", why, Queue.QueuedBytes);
         _context.Metrics.Evictions.Add(1);
         byte[] goodbye = FrameWriter.Encode(FrameType.Goodbye, 0, new Goodbye { Reason = QuitReason.SlowConsumer, Message = why });
         Close(QuitReason.SlowConsumer, goodbye, discardData: true);
@@ -189,7 +189,7 @@ internal sealed partial class ClientConnection
                 break;
             case EnqueueResult.QueuedNowLagging:
                 _context.Metrics.Lagging.Add(1);
-                Log.Lagging(_logger, Id, Session.Nick, Queue.QueuedBytes);
+                Log.Lagging(_logger, Id, Session.Nick ?? "-", Queue.QueuedBytes);
                 break;
         }
     }
@@ -239,7 +239,7 @@ internal sealed partial class ClientConnection
             await writing.ConfigureAwait(false);
         }
 
-        Log.Closed(_logger, Id, Session.Nick, reason);
+        Log.Closed(_logger, Id, Session.Nick ?? "-", reason);
         await _transport.Input.CompleteAsync().ConfigureAwait(false);
         await _transport.Output.CompleteAsync().ConfigureAwait(false);
     }
