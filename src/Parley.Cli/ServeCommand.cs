@@ -81,7 +81,8 @@ internal static class ServeCommand
             {
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OptionsValidationException or IOException or InvalidOperationException or System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is OptionsValidationException or IOException or InvalidOperationException or System.Net.Sockets.SocketException
+                or Parley.Server.Storage.StoreUnavailableException or UnsupportedSchemaVersionException)
             {
                 await Console.Error.WriteLineAsync($"parley serve: {ex.Message}").ConfigureAwait(false);
                 return 2;

@@ -50,4 +50,7 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Warning, "Unicode normalisation is unavailable (no ICU library): only ASCII nicknames and room names are accepted")]
     public static partial void NoUnicodeNormalization(ILogger logger);
+
+    [LoggerMessage(16, LogLevel.Error, "Storing a batch of {Count} messages failed; their senders were told")]
+    public static partial void CommitFailed(ILogger logger, int count, Exception exception);
 }

@@ -116,12 +116,24 @@ internal sealed class GroupCommitter : IDisposable
                 stored = _store.AppendBatch(records);
             }
         }
-        catch (StoreUnavailableException ex)
+        catch (Exception ex)
         {
-            Log.StoreUnavailable(_logger, batch.Count, ex.Message);
+            // Caught whole at the thread's boundary: an escaping exception would end the process.
+            // A store that can't write is the operator's problem, anything else is a bug; either
+            // way the batch is refused, its senders are told, and the committer carries on.
+            string reason = ex is StoreUnavailableException ? ex.Message : "internal error";
+            if (ex is StoreUnavailableException)
+            {
+                Log.StoreUnavailable(_logger, batch.Count, ex.Message);
+            }
+            else
+            {
+                Log.CommitFailed(_logger, batch.Count, ex);
+            }
+
             foreach (PendingAppend pending in batch)
             {
-                pending.Failed(ex.Message);
+                pending.Failed(reason);
             }
 
             Interlocked.Add(ref _completed, batch.Count);
