@@ -3,10 +3,11 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Parley.Cli.Plain;
 using Parley.Client;
+using Parley.Tui;
 
 namespace Parley.Cli;
 
-/// <summary><c>parley chat HOST[:PORT] [--plain] [--name NICK]</c>: the interactive client.</summary>
+/// <summary><c>parley chat HOST[:PORT] [--plain] [--name NICK]</c>: the full-screen client (issue 3), or line in, line out with <c>--plain</c>.</summary>
 internal static class ChatCommand
 {
     public static Command Create()
@@ -21,20 +22,27 @@ internal static class ChatCommand
         var command = new Command("chat", "Chat on a Parley server") { server, name, plain };
         command.SetAction(async (result, cancellationToken) =>
         {
-            if (!result.GetValue(plain))
+            // The full screen needs a terminal on both sides; piped, chat falls back to plain mode.
+            bool terminal = !Console.IsInputRedirected && !Console.IsOutputRedirected;
+            if (!result.GetValue(plain) && !terminal)
             {
-                await Console.Error.WriteLineAsync("parley chat: the full-screen interface is not built yet; running in plain mode (--plain).")
-                    .ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("parley chat: not a terminal; running in plain mode (--plain).").ConfigureAwait(false);
             }
 
             Console.OutputEncoding = new UTF8Encoding(false);
-            using var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
             // Ctrl+C and SIGTERM quit like /quit (Goodbye, then exit 0). System.CommandLine 2.0 only turns
             // them into cancellation when given an InvocationConfiguration, and doing that for every command
             // would race `serve`'s own graceful shutdown, so chat registers for them itself.
             using var quit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
             using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            if (!result.GetValue(plain) && terminal)
+            {
+                var options = new ChatAppOptions { Endpoint = result.GetValue(server), Nick = result.GetValue(name) ?? string.Empty, ClientName = CommonOptions.ClientName };
+                return await ChatApp.RunAsync(options, quit.Token).ConfigureAwait(false);
+            }
+
+            using var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
             return await PlainChat.RunAsync(result.GetValue(server), result.GetValue(name) ?? string.Empty, stdin, Console.Out, quit.Token)
                 .ConfigureAwait(false);
 

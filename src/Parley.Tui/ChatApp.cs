@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Client;
+using Parley.Protocol;
+using Parley.Tui.Config;
+using Parley.Tui.Model;
+using Parley.Tui.Session;
+using Parley.Tui.Terminal;
+using Spectre.Console;
+
+namespace Parley.Tui;
+
+/// <summary>How <c>parley chat</c> starts the full-screen client.</summary>
+public sealed class ChatAppOptions
+{
+    /// <summary>The server as given on the command line (a saved server's name is looked up in the config).</summary>
+    public required ParleyEndpoint Endpoint { get; init; }
+
+    /// <summary>The nickname from <c>--name</c>; empty to use the configured one (asked for on the first run).</summary>
+    public string Nick { get; init; } = string.Empty;
+
+    /// <summary>The client name sent in Hello.</summary>
+    public string ClientName { get; init; } = "parley-tui/0.1";
+
+    /// <summary>Where the configuration lives; default <see cref="ConfigStore.Default"/>.</summary>
+    public ConfigStore? Config { get; init; }
+
+    /// <summary>Where warnings go before the screen opens and after it closes.</summary>
+    public TextWriter Errors { get; init; } = Console.Error;
+
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+}
+
+/// <summary>
+/// <c>parley chat</c>: reads the configuration, asks for a nickname on the first run, opens the screen, connects,
+/// and on <c>/quit</c> (or on SIGTERM, through the cancellation token) closes the screen, then says goodbye to the server.
+/// </summary>
+public static class ChatApp
+{
+    /// <summary>How long the goodbye to the server may take once the screen has closed.</summary>
+    private static readonly TimeSpan QuitTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Exit code 0 after the user quit; 1 when the session had already stopped for good (refused by the server).</summary>
+    public static async Task<int> RunAsync(ChatAppOptions options, CancellationToken stop)
+    {
+        ILogger logger = options.LoggerFactory.CreateLogger("Parley.Tui");
+        ConfigStore store = options.Config ?? ConfigStore.Default();
+        ChatConfig config;
+        try
+        {
+            config = store.Load();
+        }
+        catch (InvalidDataException ex)
+        {
+            TuiLog.ConfigUnreadable(logger, store.Path, ex.Message);
+            await options.Errors.WriteLineAsync($"parley chat: ignoring the configuration: {ex.Message}").ConfigureAwait(false);
+            config = new ChatConfig();
+        }
+
+        (ParleyEndpoint endpoint, string? savedNick) = Resolve(options.Endpoint, config);
+        string nick = options.Nick.Length > 0 ? options.Nick : savedNick ?? config.Nick ?? string.Empty;
+        if (nick.Length == 0)
+        {
+            nick = FirstRun.AskNickname(AnsiConsole.Console);
+            config.Nick = nick;
+            try
+            {
+                store.Save(config);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await options.Errors.WriteLineAsync($"parley chat: could not save {store.Path}: {ex.Message}").ConfigureAwait(false);
+            }
+        }
+
+        var sessionOptions = new ParleySessionOptions
+        {
+            // A person would rather be "alice_" now than wait for an old connection of theirs to time out.
+            Connection = { Nick = nick, ClientName = options.ClientName, NickInUseRetries = 3, LoggerFactory = options.LoggerFactory },
+        };
+        ParleySession session = ParleySession.ForTcp(endpoint, sessionOptions);
+        await using (session.ConfigureAwait(false))
+        {
+            var host = new TuiHost(logger);
+            var backend = new SessionBackend(session, logger, host.Stop);
+            var chatOptions = new ChatOptions { Bell = config.Bell, TimestampFormat = ValidFormat(config.TimestampFormat), ShowMembers = config.ShowMembers };
+            var model = new ChatModel(endpoint.ToString(), nick, chatOptions, backend, host);
+            host.Start(model);
+            await host.Ready.ConfigureAwait(false);
+
+            session.Start();
+            Task pump = backend.PumpAsync(model, host);
+            using var lagStop = new CancellationTokenSource();
+            Task lag = backend.MeasureLagAsync(model, host, lagStop.Token);
+            using CancellationTokenRegistration onStop = stop.Register(host.Stop);
+
+            await host.Done.ConfigureAwait(false);
+            bool closedForGood = session.State == ConnectionState.Closed && !backend.QuitRequested && !stop.IsCancellationRequested;
+            await lagStop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await session.QuitAsync(backend.QuitMessage).WaitAsync(QuitTimeout, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                await options.Errors.WriteLineAsync("parley chat: the server did not take our goodbye in time").ConfigureAwait(false);
+            }
+
+            await Task.WhenAll(pump, lag).WaitAsync(QuitTimeout, CancellationToken.None).ConfigureAwait(false);
+            return closedForGood ? 1 : 0;
+        }
+    }
+
+    /// <summary>A saved server named like the host given (and no port): its address and nickname.</summary>
+    private static (ParleyEndpoint Endpoint, string? Nick) Resolve(ParleyEndpoint given, ChatConfig config)
+    {
+        SavedServer? saved = config.Servers.FirstOrDefault(s => s.Name.Length > 0 && string.Equals(s.Name, given.Host, StringComparison.OrdinalIgnoreCase));
+        if (saved is not null && given.Port == ProtocolConstants.DefaultPort
+            && ParleyEndpoint.TryParse(saved.Address, ProtocolConstants.DefaultPort, out ParleyEndpoint endpoint, out _))
+        {
+            return (endpoint, saved.Nick);
+        }
+
+        return (given, null);
+    }
+
+    private static string ValidFormat(string format)
+    {
+        try
+        {
+            _ = DateTimeOffset.UnixEpoch.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+            return format;
+        }
+        catch (FormatException)
+        {
+            return "HH:mm";
+        }
+    }
+}

@@ -1,0 +1,337 @@
+using System.Globalization;
+using Parley.Protocol;
+using Parley.Protocol.Messages;
+using Parley.Tui.Commands;
+using Parley.Tui.Text;
+
+namespace Parley.Tui.Model;
+
+// What a submitted line does: a message, or a slash command.
+public sealed partial class ChatModel
+{
+    /// <summary>Handles one submitted line (Enter), as typed by the user.</summary>
+    public void Submit(string line)
+    {
+        if (line.Length == 0)
+        {
+            return;
+        }
+
+        (string? command, string rest) = CommandTable.Parse(line);
+        if (command is null)
+        {
+            Send(Current, rest, action: false);
+            return;
+        }
+
+        Run(command, rest);
+    }
+
+    private void Run(string command, string args)
+    {
+        ChatBuffer here = Current;
+        switch (command)
+        {
+            case "join":
+                Join(args);
+                break;
+            case "part":
+                Part(args);
+                break;
+            case "list":
+                Then(_backend.ListRoomsAsync(), list => ShowRooms(here, list), ex => Failed(here, "/list", ex));
+                break;
+            case "msg":
+                Msg(args, switchTo: false);
+                break;
+            case "query":
+                Msg(args, switchTo: true);
+                break;
+            case "reply":
+                if (_lastDirectFrom is null)
+                {
+                    Error(here, "nobody has sent you a direct message yet");
+                }
+                else if (Usage(args, "reply"))
+                {
+                    Send(Buffers.Open(BufferKind.Direct, _lastDirectFrom), args, action: false);
+                }
+
+                break;
+            case "me":
+                if (Usage(args, "me"))
+                {
+                    Send(here, args, action: true);
+                }
+
+                break;
+            case "nick":
+                if (Usage(args, "nick"))
+                {
+                    Then(_backend.SetNickAsync(CommandTable.FirstWord(args).Word), _ => { }, ex => Failed(here, "/nick", ex));
+                }
+
+                break;
+            case "topic":
+                Topic(args);
+                break;
+            case "names":
+                Names_();
+                break;
+            case "whois":
+                if (Usage(args, "whois"))
+                {
+                    Whois(CommandTable.FirstWord(args).Word);
+                }
+
+                break;
+            case "away":
+                AwayMessage = args.Length > 0 ? args : "away";
+                Notice(here, $"you are marked away ({TerminalText.Line(AwayMessage)}); this is local only: the protocol has no away state yet, so others do not see it");
+                break;
+            case "back":
+                AwayMessage = null;
+                Notice(here, "you are no longer marked away");
+                break;
+            case "clear":
+                here.Clear();
+                break;
+            case "quit":
+                Quitting = true;
+                _backend.Quit(args.Length > 0 ? args : null);
+                break;
+            case "help":
+                Help(args);
+                break;
+            default:
+                Error(here, $"unknown command /{TerminalText.Line(command)} (try /help); to send a line starting with /, type //");
+                break;
+        }
+    }
+
+    private bool Usage(string args, string command)
+    {
+        if (args.Length > 0)
+        {
+            return true;
+        }
+
+        Error(Current, $"usage: {CommandTable.Find(command)!.Usage}");
+        return false;
+    }
+
+    private void Failed(ChatBuffer buffer, string what, Exception ex) => Error(buffer, $"{what} failed: {Words.Of(ex)}");
+
+    private void Join(string args)
+    {
+        if (!Usage(args, "join"))
+        {
+            return;
+        }
+
+        string room = CommandTable.FirstWord(args).Word;
+        if (!room.StartsWith('#'))
+        {
+            room = "#" + room;
+        }
+
+        if (Buffers.Find(BufferKind.Room, room) is { Joined: true } open)
+        {
+            Show(open);
+            return;
+        }
+
+        ChatBuffer here = Current;
+        Then(
+            _backend.JoinAsync(room),
+            joined =>
+            {
+                ChatBuffer buffer = Buffers.Open(BufferKind.Room, joined.Room.Length > 0 ? joined.Room : room);
+                buffer.Joined = true;
+                buffer.AwaitingRejoin = false;
+                buffer.SetMembers(joined.Members);
+                buffer.AddMember(Nick);
+                buffer.MemberCount = (int)Math.Max(joined.MemberCount, (uint)joined.Members.Count);
+                buffer.Topic = TerminalText.Line(joined.Topic);
+                Notice(buffer, string.Create(CultureInfo.InvariantCulture, $"you joined {buffer.Name} ({buffer.MemberCount} members)"));
+                Notice(buffer, buffer.Topic.Length > 0 ? $"topic: {buffer.Topic}" : "no topic");
+                Show(buffer);
+            },
+            ex => Failed(here, $"/join {TerminalText.Line(room)}", ex));
+    }
+
+    private void Part(string args)
+    {
+        (string first, string after) = CommandTable.FirstWord(args);
+        ChatBuffer? buffer = first.StartsWith('#') ? Buffers.Find(BufferKind.Room, first) : Current;
+        string reason = first.StartsWith('#') ? after : args;
+        if (buffer is null || buffer.Kind != BufferKind.Room)
+        {
+            if (Current.Kind == BufferKind.Direct && !first.StartsWith('#'))
+            {
+                Buffers.Close(Current);
+                return;
+            }
+
+            Error(Current, first.StartsWith('#') ? $"you are not in {TerminalText.Line(first)}" : "this buffer is not a room: /part #room");
+            return;
+        }
+
+        if (!buffer.Joined)
+        {
+            Buffers.Close(buffer);
+            return;
+        }
+
+        Then(
+            _backend.PartAsync(buffer.Target, reason),
+            () =>
+            {
+                Buffers.Close(buffer);
+                Input.Set(Current.Draft.Text, Current.Draft.Cursor);
+                Notice(Buffers.Server, $"you left {buffer.Name}");
+            },
+            ex => Failed(buffer, "/part", ex));
+    }
+
+    private void ShowRooms(ChatBuffer buffer, RoomList list)
+    {
+        _knownRooms.Clear();
+        _knownRooms.AddRange(list.Rooms.Select(r => r.Name));
+        Notice(buffer, string.Create(CultureInfo.InvariantCulture, $"rooms ({Math.Max(list.RoomCount, (uint)list.Rooms.Count)}):"));
+        foreach (RoomInfo room in list.Rooms)
+        {
+            string name = TerminalText.Line(room.Name);
+            string topic = TerminalText.Line(room.Topic);
+            Notice(buffer, topic.Length > 0 ? $"  {name} ({room.MemberCount} members): {topic}" : $"  {name} ({room.MemberCount} members)");
+        }
+    }
+
+    private void Msg(string args, bool switchTo)
+    {
+        (string nick, string text) = CommandTable.FirstWord(args);
+        if (nick.Length == 0 || (!switchTo && text.Length == 0))
+        {
+            Error(Current, $"usage: {CommandTable.Find(switchTo ? "query" : "msg")!.Usage}");
+            return;
+        }
+
+        if (!ContentRules.TryValidateNick(nick, out string display, out _, out string error))
+        {
+            Error(Current, $"{TerminalText.Line(nick)} is not a nickname: {error}");
+            return;
+        }
+
+        ChatBuffer buffer = Buffers.Open(BufferKind.Direct, display);
+        if (switchTo)
+        {
+            Show(buffer);
+        }
+
+        if (text.Length > 0)
+        {
+            Send(buffer, text, action: false);
+        }
+    }
+
+    private void Topic(string args)
+    {
+        ChatBuffer here = Current;
+        if (here.Kind != BufferKind.Room)
+        {
+            Error(here, "this buffer is not a room");
+            return;
+        }
+
+        if (args.Length == 0)
+        {
+            Notice(here, here.Topic.Length > 0 ? $"topic of {here.Name}: {here.Topic}" : $"{here.Name} has no topic");
+            return;
+        }
+
+        Then(_backend.SetTopicAsync(here.Target, args == "-" ? string.Empty : args), () => { }, ex => Failed(here, "/topic", ex));
+    }
+
+    private void Names_()
+    {
+        ChatBuffer here = Current;
+        if (here.Kind != BufferKind.Room)
+        {
+            Error(here, "this buffer is not a room");
+            return;
+        }
+
+        Then(
+            _backend.NamesAsync(here.Target),
+            members =>
+            {
+                here.SetMembers(members.Members_);
+                here.MemberCount = (int)Math.Max(members.MemberCount, (uint)members.Members_.Count);
+                Notice(here, string.Create(CultureInfo.InvariantCulture, $"members of {here.Name} ({here.MemberCount}): {string.Join(", ", here.Members)}"));
+            },
+            ex => Failed(here, "/names", ex));
+    }
+
+    /// <summary>
+    /// The protocol has no whois request yet (docs/PROTOCOL.md), so this answers from what the client has seen:
+    /// the rooms shared with the nickname and when it last spoke in them.
+    /// </summary>
+    private void Whois(string nick)
+    {
+        ChatBuffer here = Current;
+        List<string> rooms = [.. Buffers.All.Where(b => b.Kind == BufferKind.Room && b.HasMember(nick)).Select(b => b.Name)];
+        ChatLine? last = Buffers.All
+            .SelectMany(b => b.Lines.Where(l => l.Kind is LineKind.Message or LineKind.Action && Names.Same(l.Nick, nick)).Select(l => (b, l)))
+            .OrderByDescending(x => x.l.Time).Select(x => x.l).FirstOrDefault();
+        string name = TerminalText.Line(nick);
+        if (Names.Same(nick, Nick))
+        {
+            rooms = [.. Buffers.All.Where(b => b.Kind == BufferKind.Room && b.Joined).Select(b => b.Name)];
+        }
+
+        Notice(here, rooms.Count > 0 ? $"{name} is in {string.Join(", ", rooms)} (rooms you share)" : $"{name} is in no room you share");
+        if (last is not null)
+        {
+            Notice(here, $"{name} last spoke at {Timestamp(last.Time)}");
+        }
+
+        if (Buffers.Find(BufferKind.Direct, nick) is { } direct)
+        {
+            Notice(here, $"direct conversation with {name}: buffer {Buffers.NumberOf(direct)}");
+        }
+
+        Notice(here, "(answered locally: the protocol has no whois request yet)");
+    }
+
+    private void Help(string args)
+    {
+        ChatBuffer here = Current;
+        if (args.Length > 0)
+        {
+            string name = args.TrimStart('/');
+            if (CommandTable.Find(name) is { } c)
+            {
+                Notice(here, $"{c.Usage}: {c.Help}");
+            }
+            else
+            {
+                Error(here, $"no command /{TerminalText.Line(name)} (try /help)");
+            }
+
+            return;
+        }
+
+        Notice(here, "commands (case-insensitive; /help command for one):");
+        foreach (CommandInfo c in CommandTable.All)
+        {
+            Notice(here, $"  {c.Usage,-24} {c.Help}");
+        }
+
+        Notice(here, "keys: Alt+1..9/0 buffers, Ctrl+N/P next/previous, Alt+A activity, Tab complete, Up/Down history,");
+        Notice(here, "      PgUp/PgDn scroll, Ctrl+Home/End top/bottom, F8 members, Ctrl+L redraw, Alt+Enter newline; //text sends /text");
+    }
+
+    /// <summary>A time as the log shows it (local time, the configured format).</summary>
+    public string Timestamp(DateTimeOffset time) =>
+        TimeZoneInfo.ConvertTime(time, Options.TimeZone).ToString(Options.TimestampFormat, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,138 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Parley.Client;
+using Parley.Protocol;
+using Parley.Protocol.Messages;
+using Parley.Tui.Model;
+
+namespace Parley.Tui.Session;
+
+/// <summary>
+/// The chat screen's network side over a <see cref="ParleySession"/>: requests for the model, the session's
+/// events carried onto the UI thread in batches, and a periodic ping for the lag shown in the status line.
+/// </summary>
+public sealed class SessionBackend : IChatBackend
+{
+    /// <summary>How often the lag is measured.</summary>
+    public static readonly TimeSpan PingEvery = TimeSpan.FromSeconds(10);
+
+    /// <summary>Rate-limited sends are retried this many times, each after the delay the server asks for.</summary>
+    private const int MaxSendAttempts = 5;
+
+    /// <summary>Events handed to the UI thread at once: a burst redraws once, and the loop still gets to keys.</summary>
+    private const int MaxBatch = 256;
+
+    private readonly ParleySession _session;
+    private readonly ILogger _logger;
+    private readonly Action _quit;
+    private string? _quitMessage;
+
+    /// <param name="session">The session, started by the caller.</param>
+    /// <param name="logger">For failures no one waits for (pings).</param>
+    /// <param name="quit">Closes the screen (called for <c>/quit</c>).</param>
+    public SessionBackend(ParleySession session, ILogger logger, Action quit)
+    {
+        _session = session;
+        _logger = logger;
+        _quit = quit;
+    }
+
+    public bool IsConnected => _session.State == ConnectionState.Connected;
+
+    /// <summary>The message given to <c>/quit</c>, if any.</summary>
+    public string? QuitMessage => Volatile.Read(ref _quitMessage);
+
+    /// <summary>True once the user asked to quit.</summary>
+    public bool QuitRequested { get; private set; }
+
+    public Task<Joined> JoinAsync(string room) => _session.JoinAsync(room);
+
+    public Task PartAsync(string room, string reason) => _session.PartAsync(room, reason);
+
+    public Task<RoomList> ListRoomsAsync() => _session.ListRoomsAsync();
+
+    public Task<Members> NamesAsync(string room) => _session.NamesAsync(room);
+
+    public Task<Sent> SayAsync(string room, string text, bool action) => PacedAsync(() => _session.SayAsync(room, text, action));
+
+    public Task<Sent> WhisperAsync(string nick, string text, bool action) => PacedAsync(() => _session.WhisperAsync(nick, text, action));
+
+    public Task<string> SetNickAsync(string nick) => _session.SetNickAsync(nick);
+
+    public Task SetTopicAsync(string room, string topic) => _session.SetTopicAsync(room, topic);
+
+    public void Quit(string? message)
+    {
+        Volatile.Write(ref _quitMessage, message);
+        QuitRequested = true;
+        _quit();
+    }
+
+    /// <summary>Carries the session's events to <paramref name="model"/> on the UI thread until the session stops.</summary>
+    public async Task PumpAsync(ChatModel model, IUiDispatcher ui)
+    {
+        ChannelReader<ParleyEvent> events = _session.Events;
+        while (await events.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var batch = new List<ParleyEvent>();
+            while (batch.Count < MaxBatch && events.TryRead(out ParleyEvent? e))
+            {
+                batch.Add(e);
+            }
+
+            ui.Post(() =>
+            {
+                foreach (ParleyEvent e in batch)
+                {
+                    model.Apply(e);
+                }
+            });
+        }
+    }
+
+    /// <summary>Measures the lag every <see cref="PingEvery"/> while connected, until <paramref name="stop"/>.</summary>
+    public async Task MeasureLagAsync(ChatModel model, IUiDispatcher ui, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(PingEvery);
+        try
+        {
+            do
+            {
+                if (!IsConnected)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    TimeSpan rtt = await _session.PingAsync(stop).ConfigureAwait(false);
+                    ui.Post(() => model.SetLag(rtt));
+                }
+                catch (Exception ex) when (ex is ParleyException or OperationCanceledException && !stop.IsCancellationRequested)
+                {
+                    TuiLog.PingFailed(_logger, ex.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException)
+        {
+            // Quitting.
+        }
+    }
+
+    private static async Task<Sent> PacedAsync(Func<Task<Sent>> send)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await send().ConfigureAwait(false);
+            }
+            catch (ParleyRequestException ex) when (ex.Code == ErrorCode.RateLimited && ex.RetryAfter is { } wait && attempt < MaxSendAttempts)
+            {
+                await Task.Delay(wait).ConfigureAwait(false);
+            }
+        }
+    }
+}
