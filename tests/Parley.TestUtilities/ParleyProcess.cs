@@ -113,6 +113,9 @@ public sealed class ParleyProcess : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
+    /// <summary>SIGKILL: the process ends at once, with no chance to clean up.</summary>
+    public void Kill() => _process.Kill();
+
     /// <summary>Closes standard input (the process sees end of file).</summary>
     public void CloseInput() => _process.StandardInput.Close();
 

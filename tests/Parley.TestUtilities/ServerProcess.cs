@@ -11,10 +11,12 @@ namespace Parley.TestUtilities;
 public sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly string _dataDirectory;
+    private readonly bool _ownsData;
 
-    private ServerProcess(ParleyProcess process, string dataDirectory, string address, int port)
+    private ServerProcess(ParleyProcess process, string dataDirectory, bool ownsData, string address, int port)
     {
         _dataDirectory = dataDirectory;
+        _ownsData = ownsData;
         Process = process;
         Address = address;
         Port = port;
@@ -28,16 +30,23 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>Starts a server on <paramref name="port"/> (0: any free port) and waits until it listens.</summary>
-    public static async Task<ServerProcess> StartAsync(int port = 0, params string[] extraArgs)
+    public static Task<ServerProcess> StartAsync(int port = 0, params string[] extraArgs) =>
+        StartAsync(port, dataDirectory: null, extraArgs);
+
+    /// <summary>
+    /// Starts a server on <paramref name="dataDirectory"/>, which the caller owns and which outlives this
+    /// process (for restart tests); null for a fresh temporary one deleted on dispose.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(int port, string? dataDirectory, params string[] extraArgs)
     {
-        string data = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
+        string data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
         ParleyProcess process = ParleyProcess.Start(
             ["serve", "--listen", string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}"), "--data", data, .. extraArgs]);
         try
         {
             string line = await process.WaitForLineAsync(l => ListeningLine().IsMatch(l), reason: "'listening on 127.0.0.1:PORT'");
             Match match = ListeningLine().Match(line);
-            return new ServerProcess(process, data, match.Groups["address"].Value, int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture));
+            return new ServerProcess(process, data, dataDirectory is null, match.Groups["address"].Value, int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture));
         }
         catch
         {
@@ -46,12 +55,32 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the server the way a crash or the OOM killer does: SIGKILL, no shutdown at all.</summary>
+    public async Task KillAsync()
+    {
+        Process.Kill();
+        await Process.WaitForExitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>A port that was free a moment ago, for a server that must come back on the same port.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>Lines the server logged at error level or worse (the console logger marks them <c>fail:</c> and <c>crit:</c>).</summary>
     public IReadOnlyList<string> LoggedErrors => [.. Process.Lines.Concat(Process.ErrorLines).Where(l => ErrorLine().IsMatch(l))];
 
     public async ValueTask DisposeAsync()
     {
         await Process.DisposeAsync();
+        if (!_ownsData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

@@ -43,6 +43,14 @@ public sealed partial class ParleyConnection
     public Task<Sent> SayAsync(string room, string text, bool action = false, CancellationToken cancellationToken = default) =>
         RequestAsync<Sent>(FrameType.Say, new Say { Room = room, Text = text, Action = action, ClientMsgId = NextClientMsgId() }, cancellationToken);
 
+    /// <summary>
+    /// As <see cref="SayAsync(string, string, bool, CancellationToken)"/>, with the caller's own message id:
+    /// sending it again with the same id (after a lost acknowledgement) is stored once and acknowledged
+    /// with the same message id and sequence number. Printable ASCII, at most 64 characters.
+    /// </summary>
+    public Task<Sent> SayAsync(string room, string text, bool action, string clientMsgId, CancellationToken cancellationToken) =>
+        RequestAsync<Sent>(FrameType.Say, new Say { Room = room, Text = text, Action = action, ClientMsgId = clientMsgId }, cancellationToken);
+
     /// <summary>Sends a direct message to <paramref name="to"/>; both ends receive a <c>DirectDelivered</c> event.</summary>
     public Task<Sent> WhisperAsync(string to, string text, bool action = false, CancellationToken cancellationToken = default) =>
         RequestAsync<Sent>(FrameType.Whisper, new Whisper { To = to, Text = text, Action = action, ClientMsgId = NextClientMsgId() }, cancellationToken);

@@ -27,9 +27,63 @@ public sealed partial class ParleySession
         return held;
     }
 
-    /// <inheritdoc cref="ParleyConnection.SayAsync"/>
+    /// <inheritdoc cref="ParleyConnection.SayAsync(string, string, bool, CancellationToken)"/>
     public Task<Sent> SayAsync(string room, string text, bool action = false, CancellationToken cancellationToken = default) =>
         Current.SayAsync(room, text, action, cancellationToken);
+
+    /// <summary>
+    /// Sends a room message and waits for the server's acknowledgement across reconnects: if the
+    /// connection drops before the acknowledgement, the same message (same client message id) is sent
+    /// again once the session has reconnected and rejoined, and the server stores it once. Ends when
+    /// acknowledged, refused (<see cref="ParleyRequestException"/>), the session stops, or
+    /// <paramref name="cancellationToken"/> fires; callers bound the wait with that token.
+    /// </summary>
+    public async Task<Sent> SayReliablyAsync(string room, string text, bool action = false, CancellationToken cancellationToken = default)
+    {
+        string clientMsgId = NewClientMsgId();
+        while (true)
+        {
+            ParleyConnection connection = await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await connection.SayAsync(room, text, action, clientMsgId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ParleyConnectionException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The connection went before the acknowledgement: the message may or may not be stored. Same id again.
+            }
+            catch (ParleyTimeoutException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // No acknowledgement in time: asking again with the same id is safe.
+            }
+        }
+    }
+
+    /// <summary>Waits until the session is connected and has rejoined its rooms; returns that connection.</summary>
+    public async Task<ParleyConnection> WaitUntilReadyAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task<ParleyConnection> ready;
+            lock (_lock)
+            {
+                ready = _ready.Task;
+            }
+
+            ParleyConnection connection = await ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (connection.IsOpen)
+            {
+                return connection;
+            }
+
+            // Closed, and the session has not yet put up the next waiter: let it run.
+            await Task.Yield();
+        }
+    }
+
+    /// <summary>A client message id unique to this session: a random prefix and a counter.</summary>
+    private string NewClientMsgId() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_msgIdPrefix}-{Interlocked.Increment(ref _lastMsgId)}");
 
     /// <inheritdoc cref="ParleyConnection.WhisperAsync"/>
     public Task<Sent> WhisperAsync(string to, string text, bool action = false, CancellationToken cancellationToken = default) =>

@@ -158,7 +158,8 @@ public sealed partial class ParleySession
 
     private static bool SameNick(string a, string b) => a.Length > 0 && b.Length > 0 && ContentRules.Key(a) == ContentRules.Key(b);
 
-    private async Task RejoinAsync(ParleyConnection connection, CancellationToken stop)
+    /// <summary>Rejoins every room and replays its gap; false when the connection went before that was done.</summary>
+    private async Task<bool> RejoinAsync(ParleyConnection connection, CancellationToken stop)
     {
         foreach (RoomSnapshot room in Rooms)
         {
@@ -170,6 +171,10 @@ public sealed partial class ParleySession
                 Emit(new RejoinedEvent(joined, missed));
                 if (missed > 0)
                 {
+                    // Until the replay has emitted them, the missed messages are not seen: if this
+                    // connection dies mid-replay, the next rejoin must start again from here, not from
+                    // the join's last_seq (found by the SIGKILL test: a gap after a kill during a replay).
+                    Update(joined.Room.Length > 0 ? joined.Room : room.Name, r => r with { LastSeq = room.LastSeq });
                     await ReplayAsync(connection, joined.Room.Length > 0 ? joined.Room : room.Name, room.LastSeq, joined.LastSeq, stop)
                         .ConfigureAwait(false);
                 }
@@ -183,8 +188,10 @@ public sealed partial class ParleySession
             catch (Exception ex) when (ex is ParleyException or OperationCanceledException)
             {
                 // The new connection is gone already (or we are quitting); the run loop takes it from here.
-                return;
+                return false;
             }
         }
+
+        return true;
     }
 }

@@ -33,12 +33,16 @@ public sealed partial class ParleySession : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
     private ParleyConnection? _connection;
+    // Completed with the connection once it has rejoined its rooms; replaced when that connection closes.
+    private TaskCompletionSource<ParleyConnection> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _run = Task.CompletedTask;
     private string _nick;
     private string? _quitMessage;
     private bool _quitting;
     private int _state;
     private int _disposed;
+    private readonly string _msgIdPrefix = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+    private long _lastMsgId;
 
     public ParleySession(string endpoint, TransportFactory connect, ParleySessionOptions? options = null)
     {
@@ -174,6 +178,11 @@ public sealed partial class ParleySession : IAsyncDisposable
         finally
         {
             SetState(ConnectionState.Closed);
+            lock (_lock)
+            {
+                _ready.TrySetException(new ParleyConnectionException($"the session with {Endpoint} has stopped"));
+            }
+
             _events.Writer.TryComplete();
         }
     }
@@ -250,16 +259,45 @@ public sealed partial class ParleySession : IAsyncDisposable
         Emit(new ConnectedEvent(Endpoint, connection.Nick, connection.Welcome));
         // Rejoin and replay what was missed before passing on any live event: live messages queue in the
         // connection's channel meanwhile (its reader never waits), so history comes out first, in order.
-        await RejoinAsync(connection, stop).ConfigureAwait(false);
-        Task pump = PumpEventsAsync(connection);
+        bool rejoined = await RejoinAsync(connection, stop).ConfigureAwait(false);
+        if (rejoined)
+        {
+            lock (_lock)
+            {
+                _ready.TrySetResult(connection);
+            }
+        }
+
+        // A connection lost before its replays finished must not pass on the live messages it queued
+        // meanwhile: they would jump past the part of the gap not yet replayed, which the next
+        // connection replays instead (found by the SIGKILL test).
+        Task pump = rejoined ? PumpEventsAsync(connection) : DrainEventsAsync(connection);
+        if (!rejoined && connection.IsOpen)
+        {
+            // A replay that failed on a live connection (a timeout): start over on a new one.
+            await connection.CloseAsync("rejoin failed", CancellationToken.None).ConfigureAwait(false);
+        }
+
         DisconnectInfo info = await connection.Closed.ConfigureAwait(false);
-        await pump.ConfigureAwait(false);
         lock (_lock)
         {
             _connection = null;
+            if (_ready.Task.IsCompleted)
+            {
+                _ready = new TaskCompletionSource<ParleyConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
         }
 
+        await pump.ConfigureAwait(false);
+
         return info;
+    }
+
+    private static async Task DrainEventsAsync(ParleyConnection connection)
+    {
+        await foreach (ParleyEvent _ in connection.Events.ReadAllAsync().ConfigureAwait(false))
+        {
+        }
     }
 
     private async Task PumpEventsAsync(ParleyConnection connection)
