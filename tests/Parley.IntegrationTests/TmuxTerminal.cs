@@ -20,6 +20,7 @@ public sealed class TmuxTerminal : IAsyncDisposable
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "parley-tui-tests", Guid.NewGuid().ToString("N"));
     private readonly List<int> _panePids = [];
     private bool _serverStarted;
+    private string? _socketPath;
 
     public TmuxTerminal() => Directory.CreateDirectory(_directory);
 
@@ -39,6 +40,7 @@ public sealed class TmuxTerminal : IAsyncDisposable
             _serverStarted = true;
             // Keep a pane whose client died, so a failing test still shows its last screen.
             await TmuxAsync("set-option", "-g", "remain-on-exit", "on");
+            _socketPath = (await TmuxAsync("display-message", "-p", "#{socket_path}")).Trim();
         }
 
         string pid = (await TmuxAsync("display-message", "-p", "-t", nick, "#{pane_pid}")).Trim();
@@ -129,6 +131,12 @@ public sealed class TmuxTerminal : IAsyncDisposable
             catch (InvalidOperationException)
             {
                 // No server left: every session had ended.
+            }
+
+            // tmux leaves its socket file behind when the server is killed.
+            if (_socketPath is { Length: > 0 } && File.Exists(_socketPath))
+            {
+                File.Delete(_socketPath);
             }
         }
 
