@@ -15,11 +15,11 @@ internal sealed class InMemoryServer : IAsyncDisposable
     private readonly List<(TestPeer Peer, Task Run)> _peers = [];
     private int _next;
 
-    public InMemoryServer(Action<ServerOptions>? configure = null)
+    public InMemoryServer(Action<ServerOptions>? configure = null, Storage.IChatStore? store = null)
     {
         Options = new ServerOptions { HeartbeatPeriod = TimeSpan.FromSeconds(1) };
         configure?.Invoke(Options);
-        Context = new ServerContext(Options, Time, new RecordingLogger(Errors), new ServerMetrics());
+        Context = new ServerContext(Options, Time, new RecordingLogger(Errors), new ServerMetrics(), store);
         Context.Connections.StartHeartbeat();
     }
 
@@ -68,7 +68,7 @@ internal sealed class InMemoryServer : IAsyncDisposable
         await Task.WhenAll(_peers.Select(p => p.Run)).WaitAsync(TimeSpan.FromSeconds(10));
         Context.Connections.Dispose();
         Context.Committer.Dispose();
-        Assert.Empty(Errors);
+        Assert.True(Errors.IsEmpty, "the server logged errors: " + string.Join(" | ", Errors));
     }
 
     private async Task RunAsync(ClientConnection connection)
