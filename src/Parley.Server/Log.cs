@@ -53,4 +53,16 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Error, "Storing a batch of {Count} messages failed; their senders were told")]
     public static partial void CommitFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Information, "Retention removed {Count} messages from {Room}")]
+    public static partial void RetentionRemoved(ILogger logger, string room, int count);
+
+    [LoggerMessage(18, LogLevel.Warning, "Retention could not be applied to {Room}; it is retried next pass: {Detail}")]
+    public static partial void RetentionStoreUnavailable(ILogger logger, string room, string detail);
+
+    [LoggerMessage(19, LogLevel.Error, "Applying retention to {Room} failed; it is retried next pass")]
+    public static partial void RetentionFailed(ILogger logger, string room, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Debug, "Retention pass done: {Count} messages removed from {Rooms} rooms in {ElapsedMs} ms")]
+    public static partial void RetentionPassDone(ILogger logger, int count, int rooms, long elapsedMs);
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parley.Server.Connections;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Hosting;
 
@@ -65,6 +66,7 @@ public static class ParleyServerHost
             .Validate(o => o.SendQueueHardBytes >= o.SendQueueSoftBytes, "SendQueueHardBytes must be at least SendQueueSoftBytes")
             .Validate(o => o.EffectiveListen.All(a => ListenAddress.TryParse(a, out _, out _)), "every Listen entry must be ADDR:PORT")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ServerOptions>, RetentionOptionsValidator>();
 
         builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
         builder.Services.AddSingleton(sp => new ServerMetrics(null, () => sp.GetRequiredService<ServerContext>().Connections.LiveCount));
@@ -82,6 +84,12 @@ public static class ParleyServerHost
         builder.Services.AddSingleton<ParleyConnectionHandler>();
         builder.Services.AddSingleton(sp => new ParleyServer(sp.GetRequiredService<ServerContext>(), sp.GetRequiredService<IHostApplicationLifetime>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ParleyServer>());
+        // Registered after ParleyServer, so stopped before it: the host stops services in reverse order, and ParleyServer disposes the store.
+        builder.Services.AddHostedService(sp =>
+        {
+            ServerContext context = sp.GetRequiredService<ServerContext>();
+            return new RetentionService(context.Store, context.StoreWriteGate, context.Options.Retention, context.Time, context.Logger);
+        });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((h, s) => h.ShutdownTimeout = s.Value.ShutdownTimeout + s.Value.CloseGrace + TimeSpan.FromSeconds(1));
 

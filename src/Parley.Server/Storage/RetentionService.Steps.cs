@@ -1,0 +1,79 @@
+namespace Parley.Server.Storage;
+
+/// <summary>
+/// Deletion in steps. <see cref="IChatStore.ApplyRetention"/> deletes everything due in one transaction,
+/// and while it runs the write gate is held and every send waits; the first pass after limits are set on
+/// a big room could stall the server for seconds. So each limit is applied as a series of tighter-to-final
+/// calls that each remove about <see cref="RetentionOptions.DeleteBatchSize"/> messages, taking the gate
+/// for one call at a time. (A store method that deletes with a row limit would be simpler; the interface
+/// has none, so the steps are computed from cheap reads.)
+/// </summary>
+internal sealed partial class RetentionService
+{
+    /// <summary>Deletes the room's messages with a timestamp before <paramref name="cutoffMs"/>.</summary>
+    private int DeleteOlderThan(string room, long cutoffMs, CancellationToken cancellationToken)
+    {
+        int removed = 0;
+        while (OldestMessage(room) is { } oldest)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // The first message one batch past the oldest. Timestamps follow sequence numbers (a clock step
+            // backwards aside), so deleting what is older than it removes about one batch.
+            StoredMessage? boundary = FirstMessageFrom(room, oldest.Seq + (ulong)_options.DeleteBatchSize);
+            if (boundary is null || boundary.TimestampMs >= cutoffMs)
+            {
+                break;
+            }
+
+            int step = Delete(room, TimeSpan.Zero, maxCount: null, nowMs: boundary.TimestampMs);
+            removed += step;
+            if (step == 0)
+            {
+                // The whole batch shares the boundary's millisecond (or the clock went back): no smaller step exists.
+                break;
+            }
+        }
+
+        // The last step is always the exact limit, so a message out of timestamp order is not missed.
+        return removed + Delete(room, TimeSpan.Zero, maxCount: null, nowMs: cutoffMs);
+    }
+
+    /// <summary>Deletes all but the newest <paramref name="keep"/> messages of the room.</summary>
+    private int DeleteBeyondCount(string room, int keep, CancellationToken cancellationToken)
+    {
+        if (OldestMessage(room) is not { } oldest)
+        {
+            return 0;
+        }
+
+        // Retention deletes from the old end, so the room holds about last - oldest + 1 messages (fewer if a
+        // clock step let the age limit take a few from the middle; then each step simply removes fewer).
+        long present = (long)(_store.LastSeq(room) - oldest.Seq + 1);
+        int removed = 0;
+        for (long step = Math.Min(present - _options.DeleteBatchSize, int.MaxValue); step > keep; step -= _options.DeleteBatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            removed += Delete(room, maxAge: null, (int)step, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+
+        return removed + Delete(room, maxAge: null, keep, _time.GetUtcNow().ToUnixTimeMilliseconds());
+    }
+
+    private int Delete(string room, TimeSpan? maxAge, int? maxCount, long nowMs)
+    {
+        lock (_writeGate)
+        {
+            return _store.ApplyRetention(room, maxAge, maxCount, nowMs);
+        }
+    }
+
+    private StoredMessage? OldestMessage(string room) => FirstMessageFrom(room, 1);
+
+    /// <summary>The room's first stored message with a sequence number of at least <paramref name="seq"/>.</summary>
+    private StoredMessage? FirstMessageFrom(string room, ulong seq)
+    {
+        IReadOnlyList<StoredMessage> page = _store.Read(room, seq - 1, 1, forward: true);
+        return page.Count > 0 ? page[0] : null;
+    }
+}
