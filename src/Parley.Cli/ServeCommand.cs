@@ -69,7 +69,7 @@ internal static class ServeCommand
         {
             app = ParleyServerHost.Build(settings);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or FormatException or OptionsValidationException)
         {
             await Console.Error.WriteLineAsync($"parley serve: {ex.Message}").ConfigureAwait(false);
             return 2;
