@@ -8,6 +8,7 @@ Command[] commands =
     ChatCommand.Create(),
     SendCommand.Create(),
     HealthCommand.Create(),
+    AdminCommand.Create(),
 ];
 
 var root = new RootCommand("Parley: a self-hosted chat server and terminal client.");
