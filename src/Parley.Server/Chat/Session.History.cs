@@ -1,0 +1,99 @@
+using Parley.Protocol;
+using Parley.Protocol.Messages;
+using Parley.Server.Storage;
+
+namespace Parley.Server.Chat;
+
+/// <summary>The stored-history requests: History (the catch-up path) and MarkRead.</summary>
+internal sealed partial class Session
+{
+    /// <summary>Most messages in one history page; the page also stops early to fit one frame.</summary>
+    private const int MaxHistoryPage = 500;
+
+    private void OnHistory(uint id, History request)
+    {
+        if (ResolveConversation(id, request.Conversation) is not { } conversation)
+        {
+            return;
+        }
+
+        int limit = (int)Math.Clamp(request.Limit == 0 ? 50 : request.Limit, 1, MaxHistoryPage);
+        ulong from = request.Forward || request.Seq != 0 ? request.Seq : ulong.MaxValue;
+        IReadOnlyList<StoredMessage> messages = _context.Store.Read(conversation, from, limit + 1, request.Forward);
+        var page = new HistoryPage { Conversation = request.Conversation, LastSeq = _context.Store.LastSeq(conversation) };
+        int budget = _context.Options.MaxFramePayload - 1024;
+        bool direct = conversation.StartsWith('@');
+        // Fill forward from the start when paging forward, backward from the end otherwise, so a
+        // page cut to fit a frame never leaves a hole between pages.
+        IEnumerable<StoredMessage> order = request.Forward ? messages.Take(limit) : messages.TakeLast(limit).Reverse();
+        var taken = new List<StoredMessage>();
+        foreach (StoredMessage m in order)
+        {
+            budget -= m.Text.Length * 3 + m.SenderNick.Length * 3 + 64;
+            if (budget < 0)
+            {
+                break;
+            }
+
+            taken.Add(m);
+        }
+
+        page.HasMore = messages.Count > taken.Count;
+        foreach (StoredMessage m in request.Forward ? taken : Enumerable.Reverse(taken))
+        {
+            if (direct)
+            {
+                page.DirectMessages.Add(ToDirectDelivered(m));
+            }
+            else
+            {
+                page.Messages.Add(new Delivered
+                {
+                    Room = request.Conversation, From = m.SenderNick, Text = m.Text, MessageId = m.MessageId, Seq = m.Seq,
+                    TimestampMs = m.TimestampMs, ClientMsgId = m.ClientMsgId, Action = m.Action,
+                });
+            }
+        }
+
+        Reply(id, FrameType.HistoryPage, page);
+    }
+
+    private void OnMarkRead(uint id, MarkRead request)
+    {
+        if (ResolveConversation(id, request.Conversation) is not { } conversation)
+        {
+            return;
+        }
+
+        ulong seq = Math.Min(request.Seq, _context.Store.LastSeq(conversation));
+        lock (_context.StoreWriteGate)
+        {
+            _context.Store.SetReadMarker(NickKey!, conversation, seq);
+        }
+
+        Reply(id, FrameType.Ok, new Ok());
+    }
+
+    /// <summary>A room name or a nickname (the DM conversation with it) to the store's conversation id.</summary>
+    private string? ResolveConversation(uint id, string name)
+    {
+        if (name.StartsWith('#'))
+        {
+            if (ContentRules.TryValidateRoom(name, out _, out string roomKey, out string roomError))
+            {
+                return roomKey;
+            }
+
+            Reply(id, ErrorCode.InvalidName, roomError);
+            return null;
+        }
+
+        if (ContentRules.TryValidateNick(name, out _, out string nickKey, out string error))
+        {
+            return IChatStore.DirectConversation(NickKey!, nickKey);
+        }
+
+        Reply(id, ErrorCode.InvalidName, error);
+        return null;
+    }
+}
