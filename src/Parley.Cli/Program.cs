@@ -8,6 +8,7 @@ Command[] commands =
     ChatCommand.Create(),
     SendCommand.Create(),
     HealthCommand.Create(),
+    Parley.Cli.Bench.BenchCommand.Create(),
     AdminCommand.Create(),
 ];
 

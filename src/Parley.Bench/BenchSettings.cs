@@ -1,0 +1,41 @@
+using Parley.Bench.Server;
+
+namespace Parley.Bench;
+
+/// <summary>What every mode shares: which server, how to start one, where progress goes.</summary>
+public sealed class BenchSettings
+{
+    /// <summary><c>HOST:PORT</c> of a running server (loopback only); null: the bench starts <c>parley serve</c> itself.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>The running server's process id, so its CPU and memory can be read from /proc.</summary>
+    public int? ServerPid { get; init; }
+
+    /// <summary>How to start <c>parley serve</c> when <see cref="Server"/> is null.</summary>
+    public ServerLauncher? Launcher { get; init; }
+
+    /// <summary>fsync every group commit (the server's default). False measures without it.</summary>
+    public bool SyncCommits { get; init; } = true;
+
+    /// <summary>Standard error, or null for no progress display.</summary>
+    public TextWriter? ProgressOutput { get; init; }
+
+    /// <summary>Whether the progress output is a terminal (the line is then rewritten in place).</summary>
+    public bool ProgressIsTerminal { get; init; }
+
+    /// <summary>Longest wait for one setup reply (Welcome, Joined).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    internal Progress CreateProgress() => ProgressOutput is null ? Progress.Quiet : new Progress(ProgressOutput, ProgressIsTerminal);
+
+    internal async Task<ServerUnderTest> OpenServerAsync(CancellationToken cancellationToken)
+    {
+        if (Server is not null)
+        {
+            return await ServerUnderTest.AttachAsync(Server, ServerPid, cancellationToken).ConfigureAwait(false);
+        }
+
+        ServerLauncher launcher = Launcher ?? throw new InvalidOperationException("no --server given and no way to start parley serve");
+        return await ServerUnderTest.StartAsync(launcher, SyncCommits, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+    }
+}

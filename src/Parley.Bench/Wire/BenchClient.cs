@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Sockets;
+using Google.Protobuf;
+using Parley.Protocol;
+using Parley.Protocol.Messages;
+
+namespace Parley.Bench.Wire;
+
+/// <summary>
+/// One load-generator connection: a raw socket, one receive loop over a fixed buffer, and the
+/// counters the modes read. Setup (Hello, Join) goes through the codec and may allocate; the
+/// measured path (Delivered, Sent) parses headers and scans payloads in place and allocates nothing.
+/// </summary>
+/// <remarks>
+/// The counters are written only by the receive loop and read by the mode's wait loop with
+/// <see cref="Volatile"/>; a 64-bit read is atomic on the platforms .NET runs on.
+/// </remarks>
+internal sealed partial class BenchClient : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly byte[] _buffer;
+    private readonly SemaphoreSlim _sendGate = new(1, 1);
+    private readonly AsyncSignal _acks = new();
+    private readonly Lock _replyLock = new();
+    private Task _receiveLoop = Task.CompletedTask;
+    private TaskCompletionSource<IMessage>? _reply;
+    private uint _replyId;
+    private uint _nextRequestId;
+    private volatile bool _closed;
+    private volatile TaskCompletionSource? _resume;
+
+    private BenchClient(Socket socket, int bufferSize)
+    {
+        _socket = socket;
+        _buffer = new byte[bufferSize];
+    }
+
+    /// <summary>Receive buffer that holds the largest frame a server sends by default.</summary>
+    public const int LargeBuffer = FrameHeader.Size + ProtocolConstants.DefaultMaxFramePayload;
+
+    public string Nick { get; private set; } = string.Empty;
+
+    /// <summary>Why the connection ended, if it has: the server's goodbye or error, or the socket error.</summary>
+    public string? ClosedBecause { get; private set; }
+
+    /// <summary>The server sent Goodbye SLOW_CONSUMER or Error SLOW_CONSUMER.</summary>
+    public bool Evicted { get; private set; }
+
+    public bool IsClosed => _closed;
+
+    /// <summary>Connects to <paramref name="server"/> from <paramref name="source"/> (any loopback address) and starts the receive loop.</summary>
+    public static async Task<BenchClient> ConnectAsync(IPEndPoint server, IPAddress? source, int bufferSize, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            if (source is not null)
+            {
+                // Binding first picks the source address, so each 127.0.0.x has its own ~28,000 ephemeral ports.
+                socket.Bind(new IPEndPoint(source, 0));
+            }
+
+            await socket.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var client = new BenchClient(socket, bufferSize);
+        client._receiveLoop = client.ReceiveLoopAsync();
+        return client;
+    }
+
+    /// <summary>Hello with <paramref name="nick"/>; throws unless the server welcomes it.</summary>
+    public async Task HelloAsync(string nick, TimeSpan timeout)
+    {
+        IMessage reply = await RequestAsync(FrameType.Hello,
+            new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = "parley-bench/0.1", Nick = nick }, timeout).ConfigureAwait(false);
+        Nick = reply is Welcome welcome ? welcome.Nick : throw RefusalOf("Hello", reply);
+    }
+
+    /// <summary>Joins <paramref name="room"/>; the room's last sequence number becomes the one deliveries must follow.</summary>
+    public async Task<Joined> JoinAsync(string room, TimeSpan timeout)
+    {
+        IMessage reply = await RequestAsync(FrameType.Join, new Join { Room = room }, timeout).ConfigureAwait(false);
+        if (reply is not Joined joined)
+        {
+            throw RefusalOf("Join", reply);
+        }
+
+        // Set before any Delivered for this room can be parsed: the reply and the messages after
+        // it arrive in order on this connection, and this runs before the next receive completes.
+        Volatile.Write(ref _lastSeq, joined.LastSeq);
+        return joined;
+    }
+
+    /// <summary>One Say through the codec, awaiting its Sent (for a few messages outside the measured path).</summary>
+    public async Task<Sent> SayAsync(string room, string text, TimeSpan timeout)
+    {
+        IMessage reply = await RequestAsync(FrameType.Say, new Say { Room = room, Text = text, ClientMsgId = Guid.NewGuid().ToString("N") }, timeout)
+            .ConfigureAwait(false);
+        return reply as Sent ?? throw RefusalOf("Say", reply);
+    }
+
+    /// <summary>Stops reading: the server's frames pile up in the socket and then in its send queue for us.</summary>
+    public void StopReading() => _resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ResumeReading() => _resume?.TrySetResult();
+
+    /// <summary>Aborts the connection (RST, so no TIME_WAIT holds the port for the next run) and waits for the receive loop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _closed = true;
+        ResumeReading();
+        try
+        {
+            _socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already reset by the peer.
+        }
+
+        _socket.Dispose();
+        await _receiveLoop.ConfigureAwait(false);
+        _sendGate.Dispose();
+    }
+
+    private async Task<IMessage> RequestAsync(FrameType type, IMessage message, TimeSpan timeout)
+    {
+        var reply = new TaskCompletionSource<IMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        uint id = NextRequestId();
+        lock (_replyLock)
+        {
+            _reply = reply;
+            _replyId = id;
+        }
+
+        await SendAsync(FrameWriter.Encode(type, id, message)).ConfigureAwait(false);
+        try
+        {
+            return await reply.Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"no reply to {type} within {timeout.TotalSeconds:0.#} s ({ClosedBecause ?? "connection open"})");
+        }
+    }
+
+    private uint NextRequestId()
+    {
+        uint id = ++_nextRequestId;
+        if (id == 0)
+        {
+            id = ++_nextRequestId;
+        }
+
+        return id;
+    }
+
+    private static InvalidOperationException RefusalOf(string request, IMessage reply) =>
+        new($"the server refused {request}: {(reply is Error e ? $"{e.Code}: {e.Message}" : reply.GetType().Name)}");
+}
