@@ -30,7 +30,11 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     public IPEndPoint EndPoint => Server.BoundEndPoints[0];
 
-    public static async Task<InProcessServer> StartAsync(Dictionary<string, string?>? overrides = null)
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="overrides">Settings, as configuration keys.</param>
+    /// <param name="time">The server's clock (a fake one for timer-driven behaviour); the system clock when null.</param>
+    public static async Task<InProcessServer> StartAsync(Dictionary<string, string?>? overrides = null, TimeProvider? time = null)
     {
         var errors = new ConcurrentQueue<string>();
         WebApplication app = ParleyServerHost.Build(new ParleyServerSettings
@@ -44,6 +48,7 @@ internal sealed class InProcessServer : IAsyncDisposable
             ConfigureLogging = logging => logging.AddProvider(new ErrorRecorder(errors)),
             // A real SQLite file in a fresh data directory, with the fsync the product uses.
             StoreFactory = options => SqliteChatStore.InDataDirectory(options.DataDirectory!),
+            Time = time,
         });
         await app.StartAsync();
         return new InProcessServer(app, errors);

@@ -36,6 +36,24 @@ public sealed class RetentionOptionsTests
     }
 
     [Fact]
+    public void A_room_listed_with_an_empty_object_or_empty_values_is_exempt_from_the_default()
+    {
+        ServerOptions options = Bind("""
+            { "Retention": { "Default": { "MaxCount": 10 }, "Rooms": { "#archive": {}, "#nulls": { "MaxAge": null } } } }
+            """);
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Retention:Rooms:empty:MaxAge"] = "",
+        }).Build();
+        config.Bind(options);
+
+        Dictionary<string, RetentionLimits> rooms = options.Retention.RoomsByKey();
+        Assert.Equal(["#archive", "#empty", "#nulls"], rooms.Keys.Order());
+        Assert.All(rooms.Values, l => Assert.False(l.MaxAge.HasValue || l.MaxCount.HasValue));
+        Assert.Empty(RetentionOptionsValidator.Check(options.Retention));
+    }
+
+    [Fact]
     public void Defaults_keep_everything()
     {
         var options = new ServerOptions();
