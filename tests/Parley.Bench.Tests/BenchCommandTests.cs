@@ -1,0 +1,128 @@
+using System.Text.Json;
+using Parley.Bench.Server;
+using Parley.TestUtilities;
+
+namespace Parley.Bench.Tests;
+
+/// <summary>
+/// Short, bounded runs of the real <c>parley bench</c> against a real server process. Smoke tests:
+/// they check that every delivery arrived and the figures are there and sane, never how fast.
+/// </summary>
+public class BenchCommandTests
+{
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task Fanout_delivers_every_message_to_every_member_and_reports_its_costs()
+    {
+        JsonElement r = await RunJsonAsync("fanout", "--subs", "5", "--pubs", "2", "--msgs", "300", "--size", "100", "--window", "50");
+
+        Assert.Equal(0, r.GetProperty("lost").GetInt64());
+        Assert.Equal(0, r.GetProperty("out_of_order").GetInt64());
+        Assert.Equal(5 * 2 * 300, r.GetProperty("deliveries").GetInt64());
+        Assert.Equal(2 * 2 * 300, r.GetProperty("sender_echoes").GetInt64());
+        Assert.True(r.GetProperty("deliveries_per_second").GetDouble() > 0);
+        Assert.True(r.GetProperty("passed").GetBoolean());
+        JsonElement cost = r.GetProperty("cost");
+        Assert.True(cost.GetProperty("server_cpu_seconds").GetDouble() >= 0);
+        Assert.True(cost.GetProperty("server_rss_bytes").GetInt64() > 0);
+        Assert.True(cost.GetProperty("bench_cpu_seconds").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Latency_records_one_sample_per_delivery_after_the_warmup_and_draws_the_chart()
+    {
+        string chart = Path.Combine(Path.GetTempPath(), $"parley-bench-test-{Guid.NewGuid():N}.svg");
+        try
+        {
+            JsonElement r = await RunJsonAsync("latency", "--subs", "4", "--rate", "100", "--duration", "1", "--warmup", "0.2", "--chart", chart);
+
+            Assert.Equal(0, r.GetProperty("lost").GetInt64());
+            Assert.Equal(120, r.GetProperty("messages").GetInt64());
+            Assert.Equal(4 * 120, r.GetProperty("deliveries").GetInt64());
+            JsonElement latency = r.GetProperty("latency");
+            Assert.Equal(4 * 100, latency.GetProperty("samples").GetInt64());
+            double p50 = latency.GetProperty("p50_ms").GetDouble(), p99 = latency.GetProperty("p99_ms").GetDouble();
+            Assert.True(p50 > 0 && p50 <= p99 && p99 <= latency.GetProperty("max_ms").GetDouble());
+            Assert.StartsWith("<svg", await File.ReadAllTextAsync(chart), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(chart);
+        }
+    }
+
+    [Fact]
+    public async Task Stall_runs_with_and_without_a_member_that_stops_reading()
+    {
+        JsonElement r = await RunJsonAsync("stall", "--subs", "4", "--rate", "100", "--duration", "1", "--warmup", "0.2");
+
+        Assert.Equal(0, r.GetProperty("baseline").GetProperty("lost").GetInt64());
+        JsonElement stalled = r.GetProperty("with_stalled_member");
+        Assert.Equal(0, stalled.GetProperty("lost").GetInt64());
+        Assert.Equal(120, stalled.GetProperty("stalled").GetProperty("expected").GetInt64());
+        Assert.True(r.GetProperty("p99_ratio").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Idle_holds_connections_from_several_source_addresses_and_each_gets_its_rooms_message()
+    {
+        JsonElement r = await RunJsonAsync("idle", "--conns", "60", "--room-size", "20", "--sources", "3", "--hold", "0.2");
+
+        Assert.Equal(0, r.GetProperty("lost").GetInt64());
+        Assert.Equal(60, r.GetProperty("deliveries").GetInt64());
+        Assert.Equal(3, r.GetProperty("rooms").GetInt32());
+        Assert.True(r.GetProperty("server_rss_after_hold_bytes").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task A_running_server_is_measured_through_server_and_its_pid()
+    {
+        string data = Directory.CreateTempSubdirectory("parley-bench-test-").FullName;
+        await using ParleyProcess server = ParleyProcess.Start("serve", "--listen", "127.0.0.1:0", "--data", data, "--log-level", "Warning");
+        try
+        {
+            string line = await server.WaitForLineAsync(l => l.StartsWith("listening on ", StringComparison.Ordinal), reason: "with the bound port");
+            string address = line["listening on ".Length..];
+
+            JsonElement r = await RunJsonAsync("fanout", "--server", address, "--server-pid", $"{server.Id}",
+                "--subs", "3", "--pubs", "1", "--msgs", "100", "--size", "16");
+
+            Assert.Equal(0, r.GetProperty("lost").GetInt64());
+            Assert.Equal(300, r.GetProperty("deliveries").GetInt64());
+            Assert.Contains("running server", r.GetProperty("server").GetString(), StringComparison.Ordinal);
+            Assert.True(r.GetProperty("cost").GetProperty("server_rss_bytes").GetInt64() > 0);
+            Assert.False(server.HasExited, "the bench must leave a server it did not start running");
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("192.0.2.1:7275")]
+    [InlineData("[2001:db8::1]:7275")]
+    public async Task A_server_off_this_machine_is_refused_before_any_connection(string address)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => ServerUnderTest.AttachAsync(address, null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Options_out_of_bounds_are_usage_errors()
+    {
+        await using ParleyProcess bench = ParleyProcess.Start("bench", "fanout", "--size", "8");
+        Assert.NotEqual(0, await bench.WaitForExitAsync(RunLimit));
+        Assert.Contains(bench.ErrorLines, l => l.Contains("--size must be from 16", StringComparison.Ordinal));
+    }
+
+    private static async Task<JsonElement> RunJsonAsync(params string[] args)
+    {
+        await using ParleyProcess bench = ParleyProcess.Start(["bench", .. args, "--json", "--quiet"]);
+        int exit = await bench.WaitForExitAsync(RunLimit);
+        Assert.True(exit == 0, bench.Explain($"parley bench {string.Join(' ', args)} exited with {exit}"));
+        using JsonDocument json = JsonDocument.Parse(string.Join('\n', bench.Lines));
+        return json.RootElement.Clone();
+    }
+}
