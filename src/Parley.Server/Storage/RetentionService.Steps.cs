@@ -21,9 +21,8 @@ internal sealed partial class RetentionService
     /// Nothing is done while the oldest message is not due, which saves the store a scan of the room on most
     /// passes of a quiet room. A message stamped out of order (the clock stepped back) goes with a later pass.
     /// </remarks>
-    private int DeleteOlderThan(string room, long cutoffMs, CancellationToken cancellationToken)
+    private void DeleteOlderThan(string room, long cutoffMs, ref int removed, CancellationToken cancellationToken)
     {
-        int removed = 0;
         while (OldestMessage(room) is { } oldest && oldest.TimestampMs < cutoffMs)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -38,21 +37,20 @@ internal sealed partial class RetentionService
             {
                 // What is due fits in one batch, or the whole batch shares the boundary's millisecond (or the
                 // clock went back) and no smaller step exists: the exact limit, once.
-                return removed + Delete(room, TimeSpan.Zero, maxCount: null, nowMs: cutoffMs);
+                removed += Delete(room, TimeSpan.Zero, maxCount: null, nowMs: cutoffMs);
+                return;
             }
 
             removed += step;
         }
-
-        return removed;
     }
 
     /// <summary>Deletes all but the newest <paramref name="keep"/> messages of the room.</summary>
-    private int DeleteBeyondCount(string room, int keep, CancellationToken cancellationToken)
+    private void DeleteBeyondCount(string room, int keep, ref int removed, CancellationToken cancellationToken)
     {
         if (OldestMessage(room) is not { } oldest)
         {
-            return 0;
+            return;
         }
 
         // Retention deletes from the old end, so the room holds at most last - oldest + 1 messages (fewer if a
@@ -60,17 +58,16 @@ internal sealed partial class RetentionService
         long present = (long)(_store.LastSeq(room) - oldest.Seq + 1);
         if (present <= keep)
         {
-            return 0;
+            return;
         }
 
-        int removed = 0;
         for (long step = Math.Min(present - _options.DeleteBatchSize, int.MaxValue); step > keep; step -= _options.DeleteBatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             removed += Delete(room, maxAge: null, (int)step, _time.GetUtcNow().ToUnixTimeMilliseconds());
         }
 
-        return removed + Delete(room, maxAge: null, keep, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        removed += Delete(room, maxAge: null, keep, _time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
     private int Delete(string room, TimeSpan? maxAge, int? maxCount, long nowMs)

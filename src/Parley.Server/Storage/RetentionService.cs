@@ -70,7 +70,7 @@ internal sealed partial class RetentionService : BackgroundService
         {
             Log.RetentionStoreUnavailable(_logger, AllRooms, ex.Message);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.RetentionFailed(_logger, AllRooms, ex);
         }
@@ -137,32 +137,35 @@ internal sealed partial class RetentionService : BackgroundService
             return 0;
         }
 
+        // Counted as each step commits, so what a failure or a stop interrupts is still reported.
         int removed = 0;
         try
         {
             if (limits.MaxAge is { } maxAge)
             {
                 long cutoffMs = _time.GetUtcNow().ToUnixTimeMilliseconds() - (long)maxAge.TotalMilliseconds;
-                removed += DeleteOlderThan(room, cutoffMs, cancellationToken);
+                DeleteOlderThan(room, cutoffMs, ref removed, cancellationToken);
             }
 
             if (limits.MaxCount is { } maxCount)
             {
-                removed += DeleteBeyondCount(room, maxCount, cancellationToken);
+                DeleteBeyondCount(room, maxCount, ref removed, cancellationToken);
             }
         }
         catch (StoreUnavailableException ex)
         {
             Log.RetentionStoreUnavailable(_logger, room, ex.Message);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.RetentionFailed(_logger, room, ex);
         }
-
-        if (removed > 0)
+        finally
         {
-            Log.RetentionRemoved(_logger, room, removed);
+            if (removed > 0)
+            {
+                Log.RetentionRemoved(_logger, room, removed);
+            }
         }
 
         return removed;
