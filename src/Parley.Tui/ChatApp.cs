@@ -1,12 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Parley.Client;
-using Parley.Protocol;
 using Parley.Tui.Config;
 using Parley.Tui.Model;
 using Parley.Tui.Session;
 using Parley.Tui.Terminal;
-using Spectre.Console;
 
 namespace Parley.Tui;
 
@@ -22,7 +20,7 @@ public sealed class ChatAppOptions
     /// <summary>The client name sent in Hello.</summary>
     public string ClientName { get; init; } = "parley-tui/0.1";
 
-    /// <summary>Where the configuration lives; default <see cref="ConfigStore.Default"/>.</summary>
+    /// <summary>Where the configuration lives; default <see cref="ConfigStore.Default()"/>.</summary>
     public ConfigStore? Config { get; init; }
 
     /// <summary>Where warnings go before the screen opens and after it closes.</summary>
@@ -57,11 +55,25 @@ public static class ChatApp
             config = new ChatConfig();
         }
 
-        (ParleyEndpoint endpoint, string? savedNick) = Resolve(options.Endpoint, config);
-        string nick = options.Nick.Length > 0 ? options.Nick : savedNick ?? config.Nick ?? string.Empty;
+        (ParleyEndpoint endpoint, string? savedNick) = config.Resolve(options.Endpoint);
+        string nick = options.Nick.Length > 0 ? options.Nick : savedNick ?? string.Empty;
+        bool asked = false;
         if (nick.Length == 0)
         {
-            nick = FirstRun.AskNickname(AnsiConsole.Console);
+            try
+            {
+                nick = FirstRun.AskNickname(FirstRun.Console());
+                asked = true;
+            }
+            catch (InvalidOperationException ex)
+            {
+                // No way to ask (no terminal after all): the server assigns a guest name.
+                await options.Errors.WriteLineAsync($"parley chat: could not ask for a nickname ({ex.Message}); connecting as a guest").ConfigureAwait(false);
+            }
+        }
+
+        if (asked)
+        {
             config.Nick = nick;
             try
             {
@@ -109,19 +121,6 @@ public static class ChatApp
             await Task.WhenAll(pump, lag).WaitAsync(QuitTimeout, CancellationToken.None).ConfigureAwait(false);
             return closedForGood ? 1 : 0;
         }
-    }
-
-    /// <summary>A saved server named like the host given (and no port): its address and nickname.</summary>
-    private static (ParleyEndpoint Endpoint, string? Nick) Resolve(ParleyEndpoint given, ChatConfig config)
-    {
-        SavedServer? saved = config.Servers.FirstOrDefault(s => s.Name.Length > 0 && string.Equals(s.Name, given.Host, StringComparison.OrdinalIgnoreCase));
-        if (saved is not null && given.Port == ProtocolConstants.DefaultPort
-            && ParleyEndpoint.TryParse(saved.Address, ProtocolConstants.DefaultPort, out ParleyEndpoint endpoint, out _))
-        {
-            return (endpoint, saved.Nick);
-        }
-
-        return (given, null);
     }
 
     private static string ValidFormat(string format)

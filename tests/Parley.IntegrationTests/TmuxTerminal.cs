@@ -24,17 +24,22 @@ public sealed class TmuxTerminal : IAsyncDisposable
 
     public TmuxTerminal() => Directory.CreateDirectory(_directory);
 
-    /// <summary>Starts <c>parley chat ADDRESS --name NICK</c> in a session named after the nickname; returns its target.</summary>
-    public async Task<string> StartChatAsync(string address, string nick)
+    /// <summary>
+    /// Starts <c>parley chat ADDRESS --name NICK</c> (without <c>--name</c> when <paramref name="nick"/> is null) in a
+    /// session called <paramref name="name"/>, with a configuration directory of its own; returns its target.
+    /// </summary>
+    public async Task<string> StartChatAsync(string address, string? nick, string? name = null)
     {
-        string config = Path.Combine(_directory, "config-" + nick);
+        name ??= nick ?? throw new ArgumentNullException(nameof(name));
+        // The pane's shell writes the client's exit status to a file: tmux 3.3 was seen not reaping a pane whose
+        // client had used the console for a prompt before the full screen, leaving #{pane_dead_status} empty.
         string command = string.Join(' ', new[]
         {
-            "exec", "env", $"XDG_CONFIG_HOME={Quote(config)}", "DOTNET_NOLOGO=1",
-            Quote(DotnetHost()), Quote(ParleyProcess.ParleyDll), "chat", Quote(address), "--name", Quote(nick),
-            "2>" + Quote(ErrorFile(nick)),
+            "env", $"XDG_CONFIG_HOME={Quote(ConfigHome(name))}", "DOTNET_NOLOGO=1",
+            Quote(DotnetHost()), Quote(ParleyProcess.ParleyDll), "chat", Quote(address), nick is null ? string.Empty : "--name " + Quote(nick),
+            "2>" + Quote(ErrorFile(name)) + ";", "echo", "$?", ">" + Quote(StatusFile(name)),
         });
-        await TmuxAsync("new-session", "-d", "-s", nick, "-x", Width.ToString(CultureInfo.InvariantCulture), "-y", Height.ToString(CultureInfo.InvariantCulture), command);
+        await TmuxAsync("new-session", "-d", "-s", name, "-x", Width.ToString(CultureInfo.InvariantCulture), "-y", Height.ToString(CultureInfo.InvariantCulture), command);
         if (!_serverStarted)
         {
             _serverStarted = true;
@@ -43,9 +48,39 @@ public sealed class TmuxTerminal : IAsyncDisposable
             _socketPath = (await TmuxAsync("display-message", "-p", "#{socket_path}")).Trim();
         }
 
-        string pid = (await TmuxAsync("display-message", "-p", "-t", nick, "#{pane_pid}")).Trim();
+        string pid = (await TmuxAsync("display-message", "-p", "-t", name, "#{pane_pid}")).Trim();
         _panePids.Add(int.Parse(pid, CultureInfo.InvariantCulture));
-        return nick;
+        return name;
+    }
+
+    /// <summary>The <c>XDG_CONFIG_HOME</c> the client in session <paramref name="name"/> runs with.</summary>
+    public string ConfigHome(string name) => Path.Combine(_directory, "config-" + name);
+
+    /// <summary>Resizes the client's terminal, as dragging a window edge would.</summary>
+    public Task ResizeAsync(string target, int width, int height) =>
+        TmuxAsync("resize-window", "-t", target, "-x", width.ToString(CultureInfo.InvariantCulture), "-y", height.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Waits for the client to exit and returns its exit status.</summary>
+    public async Task<int> WaitForExitAsync(string target)
+    {
+        int? status = null;
+        try
+        {
+            await Poll.UntilAsync(async () => (status = await ExitStatusAsync(target)) is not null, $"{target} exited");
+            return status!.Value;
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(await ExplainAsync(target, ex.Message), ex);
+        }
+    }
+
+    /// <summary>The client's exit status once it has exited; null while it runs.</summary>
+    public async Task<int?> ExitStatusAsync(string target)
+    {
+        string file = StatusFile(target);
+        string text = File.Exists(file) ? (await File.ReadAllTextAsync(file)).Trim() : string.Empty;
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int status) ? status : null;
     }
 
     /// <summary>The screen as text, one line per row (trailing blanks trimmed).</summary>
@@ -150,7 +185,9 @@ public sealed class TmuxTerminal : IAsyncDisposable
         }
     }
 
-    private string ErrorFile(string nick) => Path.Combine(_directory, "stderr-" + nick);
+    private string ErrorFile(string name) => Path.Combine(_directory, "stderr-" + name);
+
+    private string StatusFile(string name) => Path.Combine(_directory, "status-" + name);
 
     private Task<string> TmuxAsync(params string[] args) => RunTmuxAsync(_socket, args);
 

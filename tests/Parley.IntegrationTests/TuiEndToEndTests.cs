@@ -136,6 +136,73 @@ public sealed partial class TuiEndToEndTests
         Assert.False(HasBell(await File.ReadAllBytesAsync(raw)), "mallory's BEL reached the terminal");
     }
 
+    [Fact]
+    public async Task The_first_run_asks_for_a_nickname_and_saves_it_and_quit_says_goodbye()
+    {
+        await using ServerProcess server = await ServerProcess.StartAsync();
+        await using var terminal = new TmuxTerminal();
+        string first = await terminal.StartChatAsync(server.Address, nick: null, name: "first");
+        await terminal.WaitForScreenAsync(first, s => s.Contains("Nickname:", StringComparison.Ordinal), "asking for a nickname");
+        await SayAsync(terminal, first, "zed");
+        await terminal.WaitForScreenAsync(first, s => Row(s, StatusRow).Contains("[zed] [", StringComparison.Ordinal) && Row(s, StatusRow).Contains(": connected]", StringComparison.Ordinal), "connected as zed");
+        string saved = await File.ReadAllTextAsync(Path.Combine(terminal.ConfigHome(first), "parley", "config.json"));
+        Assert.Contains("\"nick\": \"zed\"", saved, StringComparison.Ordinal);
+
+        await JoinAsync(terminal, first, "#a");
+        await using ChatProcess bob = await ChatProcess.StartAsync(server.Address, "bob");
+        await bob.JoinAsync("#a");
+        await SayAsync(terminal, first, "/quit see you");
+        await bob.WaitForLineAsync(l => l == "[#a] <-- zed quit (left: see you)", reason: "with zed's goodbye");
+        Assert.Equal(0, await terminal.WaitForExitAsync(first));
+    }
+
+    [Fact]
+    public async Task The_title_counts_unread_messages_and_wide_characters_and_resizes_lay_out_correctly()
+    {
+        await using ServerProcess server = await ServerProcess.StartAsync();
+        await using var terminal = new TmuxTerminal();
+        string alice = await StartInRoomAsync(terminal, server, "alice", "#a");
+        await JoinAsync(terminal, alice, "#b");
+        await using ChatProcess bob = await ChatProcess.StartAsync(server.Address, "bob");
+        await bob.JoinAsync("#a");
+        await bob.TypeAsync("日本語の文 and 🎉 emoji");
+        await bob.TypeAsync("second");
+        await Poll.UntilAsync(async () => await terminal.TitleAsync(alice) == "parley: #b (2 unread)", "the title counts 2 unread", TimeSpan.FromSeconds(30));
+        await terminal.WaitForScreenAsync(alice, s => s.Contains("[act: 2]", StringComparison.Ordinal) && s.Contains(" 2.#a", StringComparison.Ordinal), "marking #a as active");
+
+        await terminal.PressAsync(alice, "M-2");
+        string screen = await terminal.WaitForScreenAsync(alice, s => s.Contains("<bob> 日本語の文 and 🎉 emoji", StringComparison.Ordinal), "showing the wide characters");
+        Assert.Equal("parley: #a", await terminal.TitleAsync(alice));
+        // The divider after the log stays in its column on the row with wide characters.
+        string row = screen.Split('\n').First(r => r.Contains("日本語", StringComparison.Ordinal));
+        string plain = screen.Split('\n').First(r => r.Contains("<bob> second", StringComparison.Ordinal));
+        Assert.Equal(ColumnOf(plain, '│', 2), ColumnOf(row, '│', 2));
+
+        await terminal.ResizeAsync(alice, 30, 6);
+        await terminal.WaitForScreenAsync(alice, s => s.Replace("\n", " ", StringComparison.Ordinal).Contains("terminal too small", StringComparison.Ordinal), "saying the terminal is too small");
+        await terminal.ResizeAsync(alice, 120, 40);
+        await terminal.WaitForScreenAsync(alice, s => Row(s, 38).Contains(": connected]", StringComparison.Ordinal) && s.Contains("<bob> second", StringComparison.Ordinal), "laid out again at 120x40");
+        await SayAsync(terminal, alice, "still here");
+        await bob.WaitForLineAsync(l => l == "[#a] <alice> still here", reason: "with alice's line after the resizes");
+    }
+
+    /// <summary>The display column of the <paramref name="nth"/> occurrence of <paramref name="c"/> (wide characters count two).</summary>
+    private static int ColumnOf(string row, char c, int nth)
+    {
+        int column = 0;
+        foreach (string g in Parley.Tui.Text.CellWidth.Graphemes(row))
+        {
+            if (g[0] == c && --nth == 0)
+            {
+                return column;
+            }
+
+            column += Parley.Tui.Text.CellWidth.Of(g);
+        }
+
+        return -1;
+    }
+
     /// <summary>Starts a client, waits until it is connected, and joins <paramref name="room"/>.</summary>
     private static async Task<string> StartInRoomAsync(TmuxTerminal terminal, ServerProcess server, string nick, string room)
     {

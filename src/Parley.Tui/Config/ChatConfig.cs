@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Parley.Client;
+using Parley.Protocol;
 
 namespace Parley.Tui.Config;
 
@@ -32,6 +34,22 @@ public sealed class ChatConfig
 
     [JsonPropertyName("servers")]
     public List<SavedServer> Servers { get; set; } = [];
+
+    /// <summary>
+    /// What <c>parley chat NAME</c> means: the saved server called NAME (when no port was given) with its
+    /// nickname, or the address as given. Returns the nickname to use, <c>null</c> when none is configured.
+    /// </summary>
+    public (ParleyEndpoint Endpoint, string? Nick) Resolve(ParleyEndpoint given)
+    {
+        SavedServer? saved = Servers.FirstOrDefault(s => s.Name.Length > 0 && string.Equals(s.Name, given.Host, StringComparison.OrdinalIgnoreCase));
+        if (saved is not null && given.Port == ProtocolConstants.DefaultPort
+            && ParleyEndpoint.TryParse(saved.Address, ProtocolConstants.DefaultPort, out ParleyEndpoint endpoint, out _))
+        {
+            return (endpoint, saved.Nick is { Length: > 0 } n ? n : Nick);
+        }
+
+        return (given, Nick is { Length: > 0 } nick ? nick : null);
+    }
 }
 
 /// <summary>A server the user connects to by name.</summary>

@@ -10,13 +10,15 @@ public sealed class ConfigStore
     public string Path { get; }
 
     /// <summary>The store at <c>$XDG_CONFIG_HOME/parley/config.json</c>, or <c>~/.config/parley/config.json</c>.</summary>
-    public static ConfigStore Default()
+    public static ConfigStore Default() =>
+        Default(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    /// <summary>As <see cref="Default()"/>, with the environment and home directory given (for tests).</summary>
+    public static ConfigStore Default(Func<string, string?> environment, string home)
     {
-        string? xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+        string? xdg = environment("XDG_CONFIG_HOME");
         // The XDG spec: a relative value is invalid and must be ignored.
-        string root = !string.IsNullOrEmpty(xdg) && System.IO.Path.IsPathRooted(xdg)
-            ? xdg
-            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+        string root = !string.IsNullOrEmpty(xdg) && System.IO.Path.IsPathRooted(xdg) ? xdg : System.IO.Path.Combine(home, ".config");
         return new ConfigStore(System.IO.Path.Combine(root, "parley", "config.json"));
     }
 
