@@ -29,7 +29,7 @@ internal sealed partial class Session
         var taken = new List<StoredMessage>();
         foreach (StoredMessage m in order)
         {
-            budget -= m.Text.Length * 3 + m.SenderNick.Length * 3 + 64;
+            budget -= System.Text.Encoding.UTF8.GetByteCount(m.Text) + System.Text.Encoding.UTF8.GetByteCount(m.SenderNick) + 64;
             if (budget < 0)
             {
                 break;
