@@ -18,6 +18,7 @@ internal sealed partial class BenchClient
     private long _acked;
     private long _refused;
     private long _malformed;
+    private long _reads;
 
     /// <summary>Where this connection records latencies (Stopwatch ticks from the stamp in the text); null: not recorded.</summary>
     public LatencyHistogram? Latency { get; set; }
@@ -42,6 +43,9 @@ internal sealed partial class BenchClient
 
     /// <summary>Error replies to messages (the server refused to store them).</summary>
     public long Refused => Volatile.Read(ref _refused);
+
+    /// <summary>Receive calls that returned data: deliveries per read says how well reads are batched.</summary>
+    public long Reads => Volatile.Read(ref _reads);
 
     /// <summary>Delivered payloads the scan could not read.</summary>
     public long Malformed => Volatile.Read(ref _malformed);
@@ -69,6 +73,7 @@ internal sealed partial class BenchClient
                 }
 
                 long now = Stopwatch.GetTimestamp();
+                _reads++;
                 filled += read;
                 int used = Parse(_buffer.AsSpan(0, filled), now);
                 filled -= used;

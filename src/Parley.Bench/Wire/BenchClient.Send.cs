@@ -27,9 +27,10 @@ internal sealed partial class BenchClient
         int frames = Math.Min(window, MaxFramesPerWrite);
         byte[] batch = new byte[template.Length * frames];
         long sent = 0;
+        long answeredBefore = Acked + Refused;
         while (sent < count)
         {
-            long inFlight = sent - Acked - Refused;
+            long inFlight = sent - (Acked + Refused - answeredBefore);
             if (inFlight >= window)
             {
                 if (_closed)
@@ -50,7 +51,7 @@ internal sealed partial class BenchClient
 
             await SendAsync(batch.AsMemory(0, n * template.Length)).ConfigureAwait(false);
             sent += n;
-            Sent = sent;
+            Sent += n;
         }
     }
 

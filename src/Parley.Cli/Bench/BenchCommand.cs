@@ -33,17 +33,28 @@ internal static class BenchCommand
         Option<int> msgs = Count("--msgs", "Messages each sender sends", 5000, 1, 10_000_000);
         Option<int> size = Size();
         Option<int> window = Count("--window", "Most unacknowledged messages per sender", 1000, 1, 100_000);
-        Option<double> timeout = Seconds("--timeout", "Longest the measured phase may take, in seconds", 120);
+        var warmup = new Option<int?>("--warmup-msgs")
+        {
+            Description = "Messages each sender sends first, not measured, so the server is past its JIT warm-up (default: as many as --msgs; 0: none)",
+        };
+        warmup.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 0 or > 10_000_000)
+            {
+                r.AddError("--warmup-msgs must be from 0 to 10,000,000");
+            }
+        });
+        Option<double> timeout = Seconds("--timeout", "Longest the warm-up, and then the measured phase, may take, in seconds", 120, max: 3600);
         var common = new CommonBenchOptions();
         var command = new Command("fanout", "N members in one room, K senders sending M messages each as fast as the server acknowledges them")
         {
-            subs, pubs, msgs, size, window, timeout,
+            subs, pubs, msgs, size, window, warmup, timeout,
         };
         common.AddTo(command);
         command.SetAction((result, cancellationToken) => common.RunAsync(result, (settings, token) => BenchRunner.FanoutAsync(new FanoutOptions
         {
             Subs = result.GetValue(subs), Pubs = result.GetValue(pubs), Messages = result.GetValue(msgs), Size = result.GetValue(size),
-            Window = result.GetValue(window), Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
+            Window = result.GetValue(window), WarmupMessages = result.GetValue(warmup), Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
         }, settings, token), cancellationToken));
         return command;
     }
