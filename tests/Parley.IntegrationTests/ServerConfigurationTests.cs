@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Parley.Protocol.Messages;
+using Parley.Server;
+using Parley.Server.Hosting;
+
+namespace Parley.IntegrationTests;
+
+/// <summary>How the server is configured and reached: layers of settings, listen addresses, connection limits.</summary>
+public sealed class ServerConfigurationTests
+{
+    [Fact]
+    public async Task Settings_layer_defaults_then_file_then_environment_then_flags()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"parley-config-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """{ "ServerName": "from-file", "Motd": "file motd", "MaxConnections": 10 }""");
+        string variable = "PARLEY__ServerName";
+        Environment.SetEnvironmentVariable(variable, "from-environment");
+        try
+        {
+            await using var app = ParleyServerHost.Build(new ParleyServerSettings
+            {
+                ConfigFile = file,
+                Listen = ["127.0.0.1:0"],
+                Overrides = new Dictionary<string, string?> { ["MaxConnections"] = "20" },
+                ConfigureLogging = logging => logging.ClearProviders(),
+            });
+            ServerOptions options = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
+
+            Assert.Equal("from-environment", options.ServerName);
+            Assert.Equal("file motd", options.Motd);
+            Assert.Equal(20, options.MaxConnections);
+            Assert.Equal(64, options.MaxConnectionsPerAddress);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task The_server_listens_on_ipv4_and_ipv6_at_once()
+    {
+        await using var app = ParleyServerHost.Build(new ParleyServerSettings
+        {
+            Listen = ["127.0.0.1:0", "[::1]:0"],
+            UseEnvironment = false,
+            Overrides = new Dictionary<string, string?> { ["DataDirectory"] = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N")) },
+            ConfigureLogging = logging => logging.ClearProviders(),
+        });
+        await app.StartAsync();
+        try
+        {
+            IReadOnlyList<IPEndPoint> bound = app.Services.GetRequiredService<ParleyServer>().BoundEndPoints;
+            Assert.Contains(bound, e => e.AddressFamily == AddressFamily.InterNetwork);
+            Assert.Contains(bound, e => e.AddressFamily == AddressFamily.InterNetworkV6);
+            foreach (IPEndPoint endpoint in bound)
+            {
+                await using WireClient client = await WireClient.ConnectReadyAsync(endpoint, $"v{(int)endpoint.AddressFamily}");
+                await client.SendAsync(new Ping { Nonce = 7 });
+                Assert.Equal(7ul, (await client.ExpectAsync<Pong>()).Nonce);
+            }
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_over_the_per_address_limit_is_refused_with_an_error_frame()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync(new() { ["MaxConnectionsPerAddress"] = "2" });
+        await using WireClient first = await WireClient.ConnectReadyAsync(server.EndPoint, "first");
+        await using WireClient second = await WireClient.ConnectReadyAsync(server.EndPoint, "second");
+
+        await using WireClient third = await WireClient.ConnectAsync(server.EndPoint);
+        List<IMessage> frames = await third.ReadToEndAsync();
+
+        Assert.Equal(ErrorCode.TooManyConnectionsFromAddress, Assert.IsType<Error>(Assert.Single(frames)).Code);
+        await second.SendAsync(new Ping { Nonce = 1 });
+        Assert.Equal(1ul, (await second.ExpectAsync<Pong>()).Nonce);
+    }
+}
