@@ -61,6 +61,15 @@ public sealed partial class TuiEndToEndTests
         await terminal.TypeAsync(alice, "hello");
         await terminal.PressAsync(alice, "Enter");
         await terminal.WaitForScreenAsync(bob, s => s.Contains("<alice> bob: hello", StringComparison.Ordinal), "showing alice's completed line");
+
+        // Ctrl+C clears a line (the terminal's raw mode delivers it as a key, not SIGINT), and on an empty one hints.
+        await terminal.TypeAsync(alice, "oops");
+        await terminal.WaitForScreenAsync(alice, s => Row(s, InputRow).TrimEnd() == "[#a] oops", "showing 'oops'");
+        await terminal.PressAsync(alice, "C-c");
+        await terminal.WaitForScreenAsync(alice, s => Row(s, InputRow).TrimEnd() == "[#a]", "clearing the line on Ctrl+C");
+        await terminal.PressAsync(alice, "C-c");
+        await terminal.WaitForScreenAsync(alice, s => s.Contains("type /quit to leave", StringComparison.Ordinal), "hinting /quit");
+        Assert.Null(await terminal.ExitStatusAsync(alice));
     }
 
     [Fact]

@@ -61,6 +61,19 @@ public sealed class ScreenLayoutTests
     }
 
     [Fact]
+    public void The_clock_asks_for_a_redraw_when_the_minute_changes_or_while_counting_down()
+    {
+        var chat = new Chat();
+        Assert.True(chat.Model.Tick());
+        Assert.False(chat.Model.Tick());
+        chat.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(chat.Model.Tick());
+        chat.Model.Apply(new ReconnectingEvent(1, TimeSpan.FromSeconds(4), null));
+        Assert.True(chat.Model.Tick());
+        Assert.True(chat.Model.Tick());
+    }
+
+    [Fact]
     public void The_status_line_shows_the_lag_once_measured()
     {
         var chat = new Chat();

@@ -117,8 +117,19 @@ public sealed partial class ChatModel
         Input.Insert(normal);
     }
 
-    /// <summary>The clock moved on (once a second): the reconnect countdown.</summary>
-    public bool Tick() => Status.State == Parley.Client.ConnectionState.Reconnecting;
+    /// <summary>
+    /// The clock moved on (called once a second); true when the screen shows something that changed with it:
+    /// the reconnect countdown, or the minute in the status line.
+    /// </summary>
+    public bool Tick()
+    {
+        string minute = Timestamp(Now);
+        bool changed = minute != _shownMinute || Status.State == Parley.Client.ConnectionState.Reconnecting;
+        _shownMinute = minute;
+        return changed;
+    }
+
+    private string? _shownMinute;
 
     private bool HandleEditingKey(KeyStroke key)
     {

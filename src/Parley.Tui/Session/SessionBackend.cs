@@ -45,21 +45,24 @@ public sealed class SessionBackend : IChatBackend
     /// <summary>True once the user asked to quit.</summary>
     public bool QuitRequested { get; private set; }
 
-    public Task<Joined> JoinAsync(string room) => _session.JoinAsync(room);
+    // Each request is an async method so that a failure the session reports synchronously (it throws
+    // ParleyConnectionException from a call made just as the connection dropped) reaches the model as a
+    // faulted task, like every other failure, and never escapes into the UI loop.
+    public async Task<Joined> JoinAsync(string room) => await _session.JoinAsync(room).ConfigureAwait(false);
 
-    public Task PartAsync(string room, string reason) => _session.PartAsync(room, reason);
+    public async Task PartAsync(string room, string reason) => await _session.PartAsync(room, reason).ConfigureAwait(false);
 
-    public Task<RoomList> ListRoomsAsync() => _session.ListRoomsAsync();
+    public async Task<RoomList> ListRoomsAsync() => await _session.ListRoomsAsync().ConfigureAwait(false);
 
-    public Task<Members> NamesAsync(string room) => _session.NamesAsync(room);
+    public async Task<Members> NamesAsync(string room) => await _session.NamesAsync(room).ConfigureAwait(false);
 
     public Task<Sent> SayAsync(string room, string text, bool action) => PacedAsync(() => _session.SayAsync(room, text, action));
 
     public Task<Sent> WhisperAsync(string nick, string text, bool action) => PacedAsync(() => _session.WhisperAsync(nick, text, action));
 
-    public Task<string> SetNickAsync(string nick) => _session.SetNickAsync(nick);
+    public async Task<string> SetNickAsync(string nick) => await _session.SetNickAsync(nick).ConfigureAwait(false);
 
-    public Task SetTopicAsync(string room, string topic) => _session.SetTopicAsync(room, topic);
+    public async Task SetTopicAsync(string room, string topic) => await _session.SetTopicAsync(room, topic).ConfigureAwait(false);
 
     public void Quit(string? message)
     {
