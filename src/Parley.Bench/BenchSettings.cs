@@ -26,6 +26,28 @@ public sealed class BenchSettings
     /// <summary>Longest wait for one setup reply (Welcome, Joined).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    internal const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    /// <summary>True when <see cref="UseInlineSocketCompletions"/> set the variable (so the server child must not inherit it).</summary>
+    internal static bool InlineCompletionsSetByBench { get; private set; }
+
+    /// <summary>
+    /// Runs socket completions on the runtime's epoll thread instead of queueing each to the thread
+    /// pool. The receive loops only parse and count, so the hop per read (a work item, a wake-up of
+    /// a pool thread) would be most of the bench's cost when the server sends one frame per read, as
+    /// it does at low rates; it would also add scheduling delay to every latency sample. Must run
+    /// before this process opens its first socket (the runtime reads the variable once); a value
+    /// the user set is left alone, and the server child never inherits it.
+    /// </summary>
+    public static void UseInlineSocketCompletions()
+    {
+        if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+            InlineCompletionsSetByBench = true;
+        }
+    }
+
     internal Progress CreateProgress() => ProgressOutput is null ? Progress.Quiet : new Progress(ProgressOutput, ProgressIsTerminal);
 
     internal async Task<ServerUnderTest> OpenServerAsync(CancellationToken cancellationToken)

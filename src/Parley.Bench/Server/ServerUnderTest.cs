@@ -88,6 +88,12 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
         info.Environment["PARLEY__SyncCommits"] = syncCommits ? "true" : "false";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        // The bench's own socket setting (see BenchSettings.UseInlineSocketCompletions) is not the server's.
+        if (BenchSettings.InlineCompletionsSetByBench)
+        {
+            info.Environment.Remove(BenchSettings.InlineCompletionsVariable);
+        }
+
         Process process = Process.Start(info) ?? throw new InvalidOperationException($"{launcher.FileName} did not start");
         var server = new ServerUnderTest(new IPEndPoint(IPAddress.Loopback, 0), process.Id,
             $"parley serve started by the bench (pid {process.Id}, data {data}, fsync {(syncCommits ? "on" : "off")})", process, data);

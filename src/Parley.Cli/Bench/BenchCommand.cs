@@ -159,6 +159,7 @@ internal static class BenchCommand
 
         public async Task<int> RunAsync(ParseResult result, Func<BenchSettings, CancellationToken, Task<IBenchResult>> run, CancellationToken cancellationToken)
         {
+            BenchSettings.UseInlineSocketCompletions();
             var settings = new BenchSettings
             {
                 Server = result.GetValue(_server),
