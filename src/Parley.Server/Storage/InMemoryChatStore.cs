@@ -150,18 +150,27 @@ public sealed class InMemoryChatStore : IChatStore
                 return 0;
             }
 
-            int before = list.Count;
+            var removed = new List<StoredMessage>();
             if (maxAge is { } age)
             {
-                list.RemoveAll(m => m.TimestampMs < nowMs - (long)age.TotalMilliseconds);
+                long cutoff = nowMs - (long)age.TotalMilliseconds;
+                removed.AddRange(list.Where(m => m.TimestampMs < cutoff));
+                list.RemoveAll(m => m.TimestampMs < cutoff);
             }
 
             if (maxCount is { } count && list.Count > count)
             {
+                removed.AddRange(list.Take(list.Count - count));
                 list.RemoveRange(0, list.Count - count);
             }
 
-            return before - list.Count;
+            // As in SQLite: a retried send is recognised only while its original is kept.
+            foreach (StoredMessage m in removed)
+            {
+                _byClientId.Remove((m.Conversation, m.SenderKey, m.ClientMsgId));
+            }
+
+            return removed.Count;
         }
     }
 
