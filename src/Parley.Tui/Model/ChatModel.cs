@@ -19,6 +19,9 @@ public sealed partial class ChatModel
     private readonly IUiDispatcher _ui;
     private readonly TimeProvider _time;
     private readonly Completer _completer = new();
+
+    // Room names from the last /list, for Tab completion.
+    private readonly List<string> _knownRooms = [];
     private int _bells;
     private bool _redraw;
 
@@ -105,8 +108,6 @@ public sealed partial class ChatModel
         rooms.AddRange(_knownRooms.Where(r => !rooms.Any(j => Names.Same(j, r))));
         return new CompletionSource([.. CommandTable.All.Select(c => "/" + c.Name)], rooms, nicks);
     }
-
-    private readonly List<string> _knownRooms = [];
 
     private void Add(ChatBuffer buffer, ChatLine line, bool ring = false)
     {
