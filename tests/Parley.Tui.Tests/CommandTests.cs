@@ -119,7 +119,7 @@ public sealed class CommandTests
         var chat = new Chat();
         chat.Enter("/list");
         Assert.Contains("  #general (3 members): hi", chat.Lines);
-        Assert.Contains("  #games (1 members)", chat.Lines);
+        Assert.Contains("  #games (1 member)", chat.Lines);
     }
 
     [Fact]

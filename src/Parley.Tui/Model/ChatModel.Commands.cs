@@ -153,7 +153,7 @@ public sealed partial class ChatModel
                 buffer.AddMember(Nick);
                 buffer.MemberCount = (int)Math.Max(joined.MemberCount, (uint)joined.Members.Count);
                 buffer.Topic = TerminalText.Line(joined.Topic);
-                Notice(buffer, string.Create(CultureInfo.InvariantCulture, $"you joined {buffer.Name} ({buffer.MemberCount} members)"));
+                Notice(buffer, $"you joined {buffer.Name} ({Words.Count(buffer.MemberCount, "member")})");
                 Notice(buffer, buffer.Topic.Length > 0 ? $"topic: {buffer.Topic}" : "no topic");
                 Show(buffer);
             },

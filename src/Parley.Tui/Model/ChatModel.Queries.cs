@@ -17,7 +17,7 @@ public sealed partial class ChatModel
         {
             string name = TerminalText.Line(room.Name);
             string topic = TerminalText.Line(room.Topic);
-            Notice(buffer, topic.Length > 0 ? $"  {name} ({room.MemberCount} members): {topic}" : $"  {name} ({room.MemberCount} members)");
+            Notice(buffer, topic.Length > 0 ? $"  {name} ({Words.Count(room.MemberCount, "member")}): {topic}" : $"  {name} ({Words.Count(room.MemberCount, "member")})");
         }
     }
 

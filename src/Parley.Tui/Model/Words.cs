@@ -51,6 +51,10 @@ internal static class Words
         return message.Length > 0 ? $"{words} ({message})" : words;
     }
 
+    /// <summary><c>1 member</c>, <c>3 members</c>.</summary>
+    public static string Count(long n, string noun) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? string.Empty : "s")}");
+
     /// <summary>A failed request in words (safe to draw).</summary>
     public static string Of(Exception ex) => ex switch
     {

@@ -119,7 +119,7 @@ public static partial class ScreenRenderer
             return;
         }
 
-        screen.Write(left, top, CellWidth.Fit(string.Create(CultureInfo.InvariantCulture, $"{b.MemberCount} members"), layout.MemberListWidth), Role.MemberHeader);
+        screen.Write(left, top, CellWidth.Fit(Words.Count(b.MemberCount, "member"), layout.MemberListWidth), Role.MemberHeader);
         int y = top + 1;
         foreach (string nick in b.Members)
         {

@@ -28,9 +28,6 @@ internal sealed class ChatView : View
         CanFocus = true;
     }
 
-    /// <summary>The last frame drawn (for the headless tests).</summary>
-    public Screen? LastFrame { get; private set; }
-
     protected override bool OnKeyDown(Key key)
     {
         if (key.EventType == KeyEventType.Release || key.IsModifierOnly)
@@ -55,7 +52,6 @@ internal sealed class ChatView : View
     {
         Rectangle viewport = Viewport;
         Screen frame = ScreenRenderer.Render(_model, viewport.Width, viewport.Height);
-        LastFrame = frame;
         for (int y = 0; y < frame.Height; y++)
         {
             for (int x = 0; x < frame.Width; x++)
