@@ -56,7 +56,7 @@ public sealed class SessionBackend : IChatBackend
 
     public async Task<Members> NamesAsync(string room) => await _session.NamesAsync(room).ConfigureAwait(false);
 
-    public Task<Sent> SayAsync(string room, string text, bool action) => PacedAsync(() => _session.SayAsync(room, text, action));
+    public Task<Sent> SayAsync(string room, string text, bool action) => PacedAsync(() => SayReliablyAsync(room, text, action));
 
     public Task<Sent> WhisperAsync(string nick, string text, bool action) => PacedAsync(() => _session.WhisperAsync(nick, text, action));
 
@@ -123,6 +123,19 @@ public sealed class SessionBackend : IChatBackend
             // Quitting.
         }
     }
+
+    /// <summary>
+    /// A line in flight when the connection drops is sent again, with the same client message id, once
+    /// the session is back (the server stores it once); after <see cref="InFlightRetryWindow"/> it is
+    /// given up and shown as not sent.
+    /// </summary>
+    private async Task<Sent> SayReliablyAsync(string room, string text, bool action)
+    {
+        using var window = new CancellationTokenSource(InFlightRetryWindow);
+        return await _session.SayReliablyAsync(room, text, action, window.Token).ConfigureAwait(false);
+    }
+
+    private static readonly TimeSpan InFlightRetryWindow = TimeSpan.FromMinutes(2);
 
     private static async Task<Sent> PacedAsync(Func<Task<Sent>> send)
     {
