@@ -41,10 +41,7 @@ internal sealed class InProcessServer : IAsyncDisposable
         {
             Listen = ["127.0.0.1:0"],
             UseEnvironment = false,
-            Overrides = new Dictionary<string, string?>(overrides ?? [])
-            {
-                ["DataDirectory"] = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N")),
-            },
+            Overrides = WithDataDirectory(overrides),
             ConfigureLogging = logging => logging.AddProvider(new ErrorRecorder(errors)),
             // A real SQLite file in a fresh data directory, with the fsync the product uses.
             StoreFactory = options => SqliteChatStore.InDataDirectory(options.DataDirectory!),
@@ -52,6 +49,14 @@ internal sealed class InProcessServer : IAsyncDisposable
         });
         await app.StartAsync();
         return new InProcessServer(app, errors);
+    }
+
+    // A fresh data directory unless the test brings its own (a database it prepared).
+    private static Dictionary<string, string?> WithDataDirectory(Dictionary<string, string?>? overrides)
+    {
+        var all = new Dictionary<string, string?>(overrides ?? []);
+        all.TryAdd("DataDirectory", Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N")));
+        return all;
     }
 
     /// <summary>Stops the server the way SIGTERM does.</summary>
