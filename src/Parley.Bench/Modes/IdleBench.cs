@@ -31,6 +31,9 @@ public sealed record IdleOptions
 /// </summary>
 internal static class IdleBench
 {
+    /// <summary>Descriptors a process needs besides its connections: the runtime, the listener, the database, pipes.</summary>
+    private const int FilesBesideConnections = 512;
+
     public static async Task<IdleResult> RunAsync(IdleOptions options, BenchSettings settings, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -40,6 +43,16 @@ internal static class IdleBench
         string run = RunId.New();
         // Each connection is one descriptor here and one in the server, which inherits this limit.
         long fileLimit = Native.RaiseFileLimit(options.Conns + 4096L);
+        if (fileLimit > 0 && options.Conns + FilesBesideConnections > fileLimit && settings.Server is null)
+        {
+            // Both processes need one descriptor per connection; failing at connection 19,900 of
+            // 100,000 after minutes of setup tells the user less than this.
+            throw new InvalidOperationException(
+                $"--conns {options.Conns:N0} needs about {options.Conns + FilesBesideConnections:N0} open files in the bench and in the server, " +
+                $"but the limit here is {fileLimit:N0} and could not be raised (ulimit -n; raising the hard limit needs privileges): " +
+                $"use --conns {fileLimit - FilesBesideConnections:N0} or fewer");
+        }
+
         int sourceCount = options.Sources > 0 ? options.Sources : Math.Max(1, (options.Conns + 9_999) / 10_000);
         IPAddress[] sources = [.. Enumerable.Range(0, sourceCount).Select(i => new IPAddress(new byte[] { 127, 0, 0, (byte)(2 + i) }))];
         int buffer = Math.Min(BenchClient.LargeBuffer, Math.Max(4096, (options.RoomSize * 48) + 1024));
