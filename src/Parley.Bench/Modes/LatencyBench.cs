@@ -88,7 +88,17 @@ internal static class LatencyBench
         await Waiting.UntilAsync(() => sending.IsCompleted, sendDeadline, progress,
             () => $"{phase}: sent {sender.Sent:N0} of {total:N0}, {subs.Delivered:N0} deliveries", cancellationToken).ConfigureAwait(false);
         sender.Stop();
-        await sending.ConfigureAwait(false);
+        bool senderEnded = true;
+        try
+        {
+            // A server that stopped reading leaves the sender blocked in a send; closing the
+            // connections at the end of the run releases it, so do not wait for it forever here.
+            await sending.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            senderEnded = false;
+        }
 
         long expectedEach = pubs.Members.Sum(p => p.Sent);
         bool drained = await Waiting.UntilAsync(
@@ -103,6 +113,11 @@ internal static class LatencyBench
         if (sender.Failure is { } failure)
         {
             problems.Add("sender failed: " + failure.Message);
+        }
+
+        if (!senderEnded)
+        {
+            problems.Add("the sender was still blocked in a send 30 s after its schedule ended: the server stopped reading");
         }
 
         if (!drained)
