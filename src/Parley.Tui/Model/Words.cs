@@ -1,4 +1,3 @@
-using System.Text;
 using Parley.Client;
 using Parley.Protocol;
 using Parley.Protocol.Messages;
@@ -9,39 +8,11 @@ namespace Parley.Tui.Model;
 /// <summary>Protocol values in words, for log lines.</summary>
 internal static class Words
 {
-    /// <summary><c>NickInUse</c> reads <c>NICK_IN_USE</c>, as the protocol names it.</summary>
-    public static string Of(ErrorCode code)
-    {
-        if (!Enum.IsDefined(code))
-        {
-            return $"ERROR_{(int)code}";
-        }
+    /// <inheritdoc cref="ProtocolNames.Of(ErrorCode)"/>
+    public static string Of(ErrorCode code) => ProtocolNames.Of(code);
 
-        string name = code.ToString();
-        var sb = new StringBuilder(name.Length + 4);
-        for (int i = 0; i < name.Length; i++)
-        {
-            if (i > 0 && char.IsUpper(name[i]) && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1])))
-            {
-                sb.Append('_');
-            }
-
-            sb.Append(char.ToUpperInvariant(name[i]));
-        }
-
-        return sb.ToString();
-    }
-
-    public static string Of(QuitReason reason) => reason switch
-    {
-        QuitReason.Left => "left",
-        QuitReason.ConnectionLost => "connection lost",
-        QuitReason.TimedOut => "timed out",
-        QuitReason.SlowConsumer => "slow consumer",
-        QuitReason.ServerShuttingDown => "server shutting down",
-        QuitReason.ProtocolError => "protocol error",
-        _ => "quit",
-    };
+    /// <inheritdoc cref="ProtocolNames.Of(QuitReason)"/>
+    public static string Of(QuitReason reason) => ProtocolNames.Of(reason);
 
     /// <summary>Why a connection ended (safe to draw).</summary>
     public static string Of(DisconnectInfo info)
