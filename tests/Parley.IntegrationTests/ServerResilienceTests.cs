@@ -64,7 +64,7 @@ public sealed class ServerResilienceTests(ITestOutputHelper output)
                 }
 
                 maxTotalQueued = Math.Max(maxTotalQueued, total);
-                await Task.Delay(1, CancellationToken.None);
+                await Task.Delay(TimeSpan.FromMilliseconds(1), CancellationToken.None); // the sampling interval, not a wait for a condition
             }
         });
 

@@ -14,7 +14,7 @@ internal static class Poll
             }
 
             await Task.Yield();
-            await Task.Delay(5, CancellationToken.None);
+            await Task.Delay(TimeSpan.FromMilliseconds(5), CancellationToken.None); // polling interval under the deadline above
         }
     }
 }
