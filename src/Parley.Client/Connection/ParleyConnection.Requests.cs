@@ -41,7 +41,7 @@ public sealed partial class ParleyConnection
     /// server has accepted and stored it; the room's <c>Delivered</c> event, to us too, follows.
     /// </summary>
     public Task<Sent> SayAsync(string room, string text, bool action = false, CancellationToken cancellationToken = default) =>
-        RequestAsync<Sent>(FrameType.Say, new Say { Room = room, Text = text, Action = action, ClientMsgId = NextClientMsgId() }, cancellationToken);
+        SayAsync(room, text, action, NextClientMsgId(), cancellationToken);
 
     /// <summary>
     /// As <see cref="SayAsync(string, string, bool, CancellationToken)"/>, with the caller's own message id:

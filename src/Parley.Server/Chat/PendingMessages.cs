@@ -1,68 +1,59 @@
 using Parley.Protocol;
 using Parley.Protocol.Messages;
+using Parley.Server.Connections;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Chat;
 
-/// <summary>A room message on its way through the group commit.</summary>
-internal sealed class PendingRoomMessage(Session sender, uint requestId, MessageToStore record, Hub hub) : PendingAppend(record)
+/// <summary>
+/// A session's message on its way through the group commit: once stored it is acknowledged, then
+/// (unless it was a retry of a message already stored) delivered; if refused, the sender is told.
+/// </summary>
+internal abstract class PendingSessionMessage(Session sender, uint requestId, MessageToStore record) : PendingAppend(record)
 {
-    public override void Stored(StoredMessage message)
-    {
-        sender.Connection.Send(FrameWriter.Encode(FrameType.Sent, requestId, new Sent
-        {
-            MessageId = message.MessageId, Seq = message.Seq, TimestampMs = message.TimestampMs, ClientMsgId = message.ClientMsgId,
-        }));
+    protected Session Sender => sender;
 
+    public sealed override void Stored(StoredMessage message)
+    {
+        sender.Connection.Send(FrameWriter.Encode(FrameType.Sent, requestId, WireMessages.ToSent(message)));
         // A retried send of a message already stored is acknowledged again, never delivered twice.
-        // The room is looked up now, not at send time: if it emptied and was made anew meanwhile,
-        // the new one's members are the ones to tell.
         if (!message.Duplicate)
         {
-            hub.FindRoom(message.Conversation)?.Deliver(message);
+            Deliver(message);
         }
 
         sender.CommitDone();
     }
 
-    public override void Failed(string reason)
+    public sealed override void Failed(string reason)
     {
-        sender.Connection.Send(FrameWriter.Encode(FrameType.Error, requestId, new Error
-        {
-            Code = ErrorCode.StoreUnavailable, Message = $"the message was not stored: {reason}",
-        }));
+        sender.Connection.Send(ClientConnection.ErrorFrame(ErrorCode.StoreUnavailable, $"the message was not stored: {reason}", requestId));
         sender.CommitDone();
     }
+
+    protected abstract void Deliver(StoredMessage message);
+}
+
+/// <summary>A room message on its way through the group commit.</summary>
+internal sealed class PendingRoomMessage(Session sender, uint requestId, MessageToStore record, Hub hub)
+    : PendingSessionMessage(sender, requestId, record)
+{
+    // The room is looked up now, not at send time: if it emptied and was made anew meanwhile, the
+    // new one's members are the ones to tell.
+    protected override void Deliver(StoredMessage message) => hub.FindRoom(message.Conversation)?.Deliver(message);
 }
 
 /// <summary>A direct message on its way through the group commit.</summary>
-internal sealed class PendingDirectMessage(Session sender, uint requestId, MessageToStore record, Session recipient) : PendingAppend(record)
+internal sealed class PendingDirectMessage(Session sender, uint requestId, MessageToStore record, Session recipient)
+    : PendingSessionMessage(sender, requestId, record)
 {
-    public override void Stored(StoredMessage message)
+    protected override void Deliver(StoredMessage message)
     {
-        sender.Connection.Send(FrameWriter.Encode(FrameType.Sent, requestId, new Sent
+        byte[] frame = FrameWriter.Encode(FrameType.DirectDelivered, 0, WireMessages.ToDirectDelivered(message));
+        recipient.Connection.Send(frame);
+        if (recipient != Sender)
         {
-            MessageId = message.MessageId, Seq = message.Seq, TimestampMs = message.TimestampMs, ClientMsgId = message.ClientMsgId,
-        }));
-        if (!message.Duplicate)
-        {
-            byte[] frame = FrameWriter.Encode(FrameType.DirectDelivered, 0, Session.ToDirectDelivered(message));
-            recipient.Connection.Send(frame);
-            if (recipient != sender)
-            {
-                sender.Connection.Send(frame);
-            }
+            Sender.Connection.Send(frame);
         }
-
-        sender.CommitDone();
-    }
-
-    public override void Failed(string reason)
-    {
-        sender.Connection.Send(FrameWriter.Encode(FrameType.Error, requestId, new Error
-        {
-            Code = ErrorCode.StoreUnavailable, Message = $"the message was not stored: {reason}",
-        }));
-        sender.CommitDone();
     }
 }

@@ -74,16 +74,19 @@ internal sealed class Room
                 return;
             }
 
-            if (notify && presence.Kind == PresenceKind.Left)
+            // A part is seen by the one leaving too (before removal); a quit only by those who stay.
+            byte[]? frame = notify ? FrameWriter.Encode(FrameType.Presence, 0, presence) : null;
+            bool toLeaverToo = presence.Kind == PresenceKind.Left;
+            if (frame is not null && toLeaverToo)
             {
-                Broadcast(FrameWriter.Encode(FrameType.Presence, 0, presence));
+                Broadcast(frame);
             }
 
             Session[] members = [.. _members.AsSpan(0, index), .. _members.AsSpan(index + 1)];
             Volatile.Write(ref _members, members);
-            if (notify && presence.Kind != PresenceKind.Left)
+            if (frame is not null && !toLeaverToo)
             {
-                Broadcast(FrameWriter.Encode(FrameType.Presence, 0, presence));
+                Broadcast(frame);
             }
 
             if (members.Length == 0)
@@ -100,11 +103,7 @@ internal sealed class Room
     /// </summary>
     public void Deliver(StoredMessage message)
     {
-        byte[] frame = FrameWriter.Encode(FrameType.Delivered, 0, new Delivered
-        {
-            Room = Name, From = message.SenderNick, Text = message.Text, MessageId = message.MessageId, Seq = message.Seq,
-            TimestampMs = message.TimestampMs, ClientMsgId = message.ClientMsgId, Action = message.Action,
-        });
+        byte[] frame = FrameWriter.Encode(FrameType.Delivered, 0, WireMessages.ToDelivered(message, Name));
         lock (_gate)
         {
             _lastDelivered = Math.Max(_lastDelivered, message.Seq);

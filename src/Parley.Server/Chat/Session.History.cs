@@ -43,15 +43,11 @@ internal sealed partial class Session
         {
             if (direct)
             {
-                page.DirectMessages.Add(ToDirectDelivered(m));
+                page.DirectMessages.Add(WireMessages.ToDirectDelivered(m));
             }
             else
             {
-                page.Messages.Add(new Delivered
-                {
-                    Room = request.Conversation, From = m.SenderNick, Text = m.Text, MessageId = m.MessageId, Seq = m.Seq,
-                    TimestampMs = m.TimestampMs, ClientMsgId = m.ClientMsgId, Action = m.Action,
-                });
+                page.Messages.Add(WireMessages.ToDelivered(m, request.Conversation));
             }
         }
 

@@ -43,12 +43,6 @@ internal sealed partial class Session
         Connection.ResumeReadingIfReady();
     }
 
-    internal static DirectDelivered ToDirectDelivered(Storage.StoredMessage m) => new()
-    {
-        From = m.SenderNick, To = m.Recipient, Text = m.Text, MessageId = m.MessageId, Seq = m.Seq,
-        TimestampMs = m.TimestampMs, ClientMsgId = m.ClientMsgId, Action = m.Action,
-    };
-
     /// <summary>Handles one frame. Throws <see cref="ProtocolViolationException"/> for what closes the connection.</summary>
     public void Handle(in Frame frame)
     {
@@ -112,8 +106,7 @@ internal sealed partial class Session
         return rooms;
     }
 
-    private void Reply(uint id, ErrorCode code, string text, uint retryAfterMs = 0) =>
-        Connection.Send(FrameWriter.Encode(FrameType.Error, id, new Error { Code = code, Message = text, RetryAfterMs = retryAfterMs }));
+    private void Reply(uint id, ErrorCode code, string text) => Connection.Send(ClientConnection.ErrorFrame(code, text, id));
 
     private void Reply(uint id, FrameType type, IMessage message) => Connection.Send(FrameWriter.Encode(type, id, message));
 

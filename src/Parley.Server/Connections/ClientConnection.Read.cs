@@ -29,8 +29,7 @@ internal sealed partial class ClientConnection
     }
 
     /// <summary>Parses frames until the peer leaves, the stream ends, or <see cref="Close"/> is called.</summary>
-    /// <returns>Why the loop ended on its own (a Close's reason takes precedence).</returns>
-    private async Task<QuitReason> ReadLoopAsync()
+    private async Task ReadLoopAsync()
     {
         PipeReader input = _transport.Input;
         int maxPayload = _context.Options.MaxFramePayload;
@@ -44,7 +43,7 @@ internal sealed partial class ClientConnection
             {
                 if (result.IsCanceled || IsClosing)
                 {
-                    return QuitReason.ConnectionLost;
+                    return;
                 }
 
                 ReadStatus = "parsing";
@@ -55,7 +54,7 @@ internal sealed partial class ClientConnection
                     Session.Handle(frame);
                     if (IsClosing)
                     {
-                        return QuitReason.ConnectionLost;
+                        return;
                     }
 
                     if (MustPauseReading)
@@ -76,7 +75,7 @@ internal sealed partial class ClientConnection
                         Log.TruncatedFrame(_logger, Id, buffer.Length);
                     }
 
-                    return QuitReason.ConnectionLost;
+                    return;
                 }
             }
             finally

@@ -62,16 +62,14 @@ internal sealed partial class ClientConnection
     {
         // The write loop starts first so that anything the read loop queues has a drain.
         Task writing = WriteLoopAsync();
-        QuitReason reason = QuitReason.ConnectionLost;
         try
         {
-            reason = await ReadLoopAsync().ConfigureAwait(false);
+            await ReadLoopAsync().ConfigureAwait(false);
         }
         catch (ProtocolViolationException ex)
         {
             Log.ProtocolViolation(_logger, Id, ex.Code, ex.Message);
             Close(QuitReason.ProtocolError, ErrorFrame(ex.Code, ex.Message), discardData: false);
-            reason = QuitReason.ProtocolError;
         }
         catch (Exception ex) when (IsConnectionError(ex))
         {
@@ -86,7 +84,7 @@ internal sealed partial class ClientConnection
         finally
         {
             ReadStatus = "done";
-            await FinishAsync(writing, reason).ConfigureAwait(false);
+            await FinishAsync(writing).ConfigureAwait(false);
         }
     }
 
@@ -206,15 +204,11 @@ internal sealed partial class ClientConnection
     internal static byte[] ErrorFrame(ErrorCode code, string message, uint requestId = 0) =>
         FrameWriter.Encode(FrameType.Error, requestId, new Error { Code = code, Message = message });
 
-    private async Task FinishAsync(Task writing, QuitReason readReason)
+    private async Task FinishAsync(Task writing)
     {
+        // Unless a Close gave a reason, the read side ended on its own (EOF, reset, truncated frame).
+        Interlocked.CompareExchange(ref _closeReason, (int)QuitReason.ConnectionLost, 0);
         var reason = (QuitReason)Volatile.Read(ref _closeReason);
-        if (reason == QuitReason.Unspecified)
-        {
-            // The read side ended on its own (EOF, reset): record that as the reason.
-            Interlocked.CompareExchange(ref _closeReason, (int)readReason, 0);
-            reason = (QuitReason)Volatile.Read(ref _closeReason);
-        }
 
         try
         {

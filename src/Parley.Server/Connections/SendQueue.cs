@@ -82,8 +82,6 @@ internal sealed class SendQueue
     /// <summary>Bytes queued on the data lane and not yet handed to the transport.</summary>
     public long QueuedBytes => Volatile.Read(ref _dataBytes);
 
-    public bool IsLagging => Volatile.Read(ref _lagging) != 0;
-
     /// <summary>Offers a data frame. Never blocks.</summary>
     public EnqueueResult TryEnqueue(byte[] frame)
     {
