@@ -23,6 +23,15 @@ public sealed record PresenceEvent(Presence Presence) : ParleyEvent;
 /// <summary>A room's topic was set or cleared.</summary>
 public sealed record TopicChangedEvent(TopicChanged Change) : ParleyEvent;
 
+/// <summary>A room's modes (invite-only, topic lock) changed.</summary>
+public sealed record RoomModeChangedEvent(RoomModeChanged Change) : ParleyEvent;
+
+/// <summary>A room member's role or mute changed.</summary>
+public sealed record MemberChangedEvent(MemberChanged Change) : ParleyEvent;
+
+/// <summary>This session was invited to a room.</summary>
+public sealed record InvitedEvent(Invited Invitation) : ParleyEvent;
+
 /// <summary>The base of the connection-state events a <see cref="ParleySession"/> reports.</summary>
 public abstract record ConnectionStateEvent : ParleyEvent;
 

@@ -111,6 +111,15 @@ public sealed partial class ParleyConnection
             case TopicChanged topic:
                 Publish(new TopicChangedEvent(topic));
                 return;
+            case RoomModeChanged modes:
+                Publish(new RoomModeChangedEvent(modes));
+                return;
+            case MemberChanged member:
+                Publish(new MemberChangedEvent(member));
+                return;
+            case Invited invited:
+                Publish(new InvitedEvent(invited));
+                return;
             case Ping ping:
                 // Answered here, not by a consumer, so that no backlog of events can delay it past the
                 // server's idle timeout.

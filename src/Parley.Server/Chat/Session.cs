@@ -92,6 +92,9 @@ internal sealed partial class Session
             case History history: OnHistory(id, history); break;
             case MarkRead mark: OnMarkRead(id, mark); break;
             case Hello: Reply(id, ErrorCode.InvalidRequest, "the handshake is already done"); break;
+            case ChangePassword or RevokeResumeToken or Kick or Ban or Unban or ListBans or Mute or SetRole or SetRoomMode or Invite or SetAway or Whois:
+                Reply(id, ErrorCode.InvalidRequest, $"{frame.Type} is not supported by this server yet");
+                break;
             default:
                 ProtocolViolationException.Throw(ErrorCode.MalformedFrame, $"{frame.Type} is not a frame a client may send");
                 break;

@@ -49,7 +49,8 @@ public static class FrameGen
     /// <summary>One generator per frame type.</summary>
     public static readonly Gen<IMessage>[] Messages =
     [
-        Gen.Select(U32, Text, Text, (v, c, n) => (IMessage)new Hello { ProtocolVersion = v, ClientName = c, Nick = n }),
+        Gen.Select(U32, Text, Text, Text, Text, Text, Gen.Bool, (v, c, n, acct, pw, token, reg) =>
+            (IMessage)new Hello { ProtocolVersion = v, ClientName = c, Nick = n, Account = acct, Password = pw, ResumeToken = token, Register = reg }),
         U64.Select(n => (IMessage)new Ping { Nonce = n }),
         Text.Select(n => (IMessage)new SetNick { Nick = n }),
         Text.Select(r => (IMessage)new Join { Room = r }),
@@ -62,7 +63,30 @@ public static class FrameGen
         Gen.Select(Gen.Int[0, 8], Text, (q, m) => (IMessage)new Goodbye { Reason = (QuitReason)q, Message = m }),
         Gen.Select(Text, U64, Gen.Bool, U32, (c, seq, f, l) => (IMessage)new History { Conversation = c, Seq = seq, Forward = f, Limit = l }),
         Gen.Select(Text, U64, (c, seq) => (IMessage)new MarkRead { Conversation = c, Seq = seq }),
-        Gen.Select(Gen.Int[0, 40], Text, U32, (c, m, r) => (IMessage)new Error { Code = (ErrorCode)c, Message = m, RetryAfterMs = r }),
+        Gen.Select(Text, Text, (o, n) => (IMessage)new ChangePassword { OldPassword = o, NewPassword = n }),
+        Text.Select(t => (IMessage)new RevokeResumeToken { Token = t }),
+        Gen.Select(Text, Text, Text, (r, n, why) => (IMessage)new Kick { Room = r, Nick = n, Reason = why }),
+        Gen.Select(Text, Text, Text, Text, U64, Text, (r, n, a, ip, d, why) =>
+            (IMessage)new Ban { Room = r, Nick = n, Account = a, Address = ip, DurationMs = d, Reason = why }),
+        Gen.Select(Text, Text, (r, m) => (IMessage)new Unban { Room = r, Mask = m }),
+        Text.Select(r => (IMessage)new ListBans { Room = r }),
+        Gen.Select(Text, Text, U64, Gen.Bool, (r, n, d, u) => (IMessage)new Mute { Room = r, Nick = n, DurationMs = d, Unmute = u }),
+        Gen.Select(Text, Text, Gen.Int[0, 2], (r, n, role) => (IMessage)new SetRole { Room = r, Nick = n, Role = (MemberRole)role }),
+        Gen.Select(Text, Gen.Bool, Gen.Bool, Gen.Bool, (r, set, io, tl) =>
+            (IMessage)(set ? new SetRoomMode { Room = r, InviteOnly = io, TopicLocked = tl } : new SetRoomMode { Room = r })),
+        Gen.Select(Text, Text, (r, n) => (IMessage)new Invite { Room = r, Nick = n }),
+        Text.Select(m => (IMessage)new SetAway { Message = m }),
+        Text.Select(n => (IMessage)new Whois { Nick = n }),
+        Gen.Select(Text, Gen.Select(Text, Text, Text, Gen.Long, Gen.Long).Array[0, 3], (r, bans) =>
+            (IMessage)new BanList { Room = r, Bans = { bans.Select(b => new BanEntry { Mask = b.Item1, By = b.Item2, Reason = b.Item3, CreatedMs = b.Item4, ExpiresMs = b.Item5 }) } }),
+        Gen.Select(Text, Text, Text, Texts, Gen.Long, U64, Gen.Bool, (n, a, away, rooms, at, idle, admin) =>
+            (IMessage)new WhoisInfo { Nick = n, Account = a, AwayMessage = away, Rooms = { rooms }, ConnectedMs = at, IdleMs = idle, Admin = admin }),
+        Gen.Select(Text, Gen.Bool, Gen.Bool, Text, Text, (r, io, tl, owner, by) =>
+            (IMessage)new RoomModeChanged { Room = r, Modes = new RoomModes { InviteOnly = io, TopicLocked = tl, Owner = owner }, By = by }),
+        Gen.Select(Text, Text, Gen.Int[0, 2], Gen.Bool, Gen.Long, Text, (r, n, role, muted, until, by) =>
+            (IMessage)new MemberChanged { Room = r, Nick = n, Role = (MemberRole)role, Muted = muted, MutedUntilMs = until, By = by }),
+        Gen.Select(Text, Text, (r, by) => (IMessage)new Invited { Room = r, By = by }),
+        Gen.Select(Gen.Int[0, 50], Text, U32, (c, m, r) => (IMessage)new Error { Code = (ErrorCode)c, Message = m, RetryAfterMs = r }),
         Gen.Select(U32, Text, Text, Text, Limits, Text, UnreadGen.Array[0, 3], (v, s, motd, n, l, id, u) =>
             (IMessage)new Welcome { ProtocolVersion = v, ServerName = s, Motd = motd, Nick = n, Limits = l, ConnectionId = id, Unread = { u } }),
         U64.Select(n => (IMessage)new Pong { Nonce = n }),
@@ -76,8 +100,8 @@ public static class FrameGen
             (IMessage)new HistoryPage { Conversation = c, Messages = { m }, DirectMessages = { d }, HasMore = more, LastSeq = last }),
         DeliveredGen.Select(d => (IMessage)d),
         DirectDeliveredGen.Select(d => (IMessage)d),
-        Gen.Select(Gen.Int[0, 6], Text, Text, Text, Gen.Int[0, 8], Text, (k, r, n, nn, q, m) =>
-            (IMessage)new Presence { Kind = (PresenceKind)k, Room = r, Nick = n, NewNick = nn, Reason = (QuitReason)q, Message = m }),
+        Gen.Select(Gen.Int[0, 9], Text, Text, Text, Gen.Int[0, 9], Text, Text, (k, r, n, nn, q, m, by) =>
+            (IMessage)new Presence { Kind = (PresenceKind)k, Room = r, Nick = n, NewNick = nn, Reason = (QuitReason)q, Message = m, By = by }),
         Gen.Select(Text, Text, Text, (r, t, by) => (IMessage)new TopicChanged { Room = r, Topic = t, By = by }),
     ];
 

@@ -17,7 +17,18 @@ public static class SampleFrames
 
     public static IMessage MessageFor(FrameType type) => type switch
     {
-        FrameType.Hello => new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = "parley-tests/1.0", Nick = "zoë" },
+        FrameType.Hello => new Hello
+        {
+            ProtocolVersion = ProtocolConstants.Version,
+            ClientName = "parley-tests/1.0",
+            Nick = "zoë",
+            Account = "zoë",
+            Password = "correct horse battery staple",
+            ResumeToken = "rt_3q2+7w==",
+            Register = true,
+            InviteCode = "inv-7K2Q",
+            WantResumeToken = true,
+        },
         FrameType.Ping => new Ping { Nonce = 0xDEADBEEF_CAFEF00D },
         FrameType.SetNick => new SetNick { Nick = "Ａｌｉｃｅ" },
         FrameType.Join => new Join { Room = "#général" },
@@ -29,6 +40,36 @@ public static class SampleFrames
         FrameType.SetTopic => new SetTopic { Room = "#dotnet", Topic = "Parley v1 ships Friday" },
         FrameType.History => new History { Conversation = "#dotnet", Seq = 40, Forward = false, Limit = 50 },
         FrameType.MarkRead => new MarkRead { Conversation = "bob", Seq = 7 },
+        FrameType.ChangePassword => new ChangePassword { OldPassword = "hunter2hunter2", NewPassword = "pässwört-2026" },
+        FrameType.RevokeResumeToken => new RevokeResumeToken { Token = "rt_3q2+7w==" },
+        FrameType.Kick => new Kick { Room = "#dotnet", Nick = "mallory", Reason = "spam" },
+        FrameType.Ban => new Ban { Room = "#dotnet", Nick = "mallory", Account = "mallory", Address = "203.0.113.0/24", DurationMs = 3_600_000, Reason = "spam" },
+        FrameType.Unban => new Unban { Room = "#dotnet", Mask = "address:203.0.113.0/24" },
+        FrameType.ListBans => new ListBans { Room = "#dotnet" },
+        FrameType.Mute => new Mute { Room = "#dotnet", Nick = "mallory", DurationMs = 600_000, Unmute = true },
+        FrameType.SetRole => new SetRole { Room = "#dotnet", Nick = "bob", Role = MemberRole.Operator },
+        FrameType.SetRoomMode => new SetRoomMode { Room = "#dotnet", InviteOnly = true, TopicLocked = false },
+        FrameType.Invite => new Invite { Room = "#dotnet", Nick = "carol" },
+        FrameType.SetAway => new SetAway { Message = "lunch 🍜" },
+        FrameType.Whois => new Whois { Nick = "bob" },
+        FrameType.BanList => new BanList
+        {
+            Room = "#dotnet",
+            Bans = { new BanEntry { Mask = "account:mallory", By = "alice", Reason = "spam", CreatedMs = 1_795_000_000_000, ExpiresMs = 1_795_003_600_000 } },
+        },
+        FrameType.WhoisInfo => new WhoisInfo
+        {
+            Nick = "bob",
+            Account = "bob",
+            AwayMessage = "lunch",
+            Rooms = { "#dotnet", "#général" },
+            ConnectedMs = 1_795_000_000_000,
+            IdleMs = 12_000,
+            Admin = true,
+        },
+        FrameType.RoomModeChanged => new RoomModeChanged { Room = "#dotnet", Modes = new RoomModes { InviteOnly = true, TopicLocked = true, Owner = "alice" }, By = "alice" },
+        FrameType.MemberChanged => new MemberChanged { Room = "#dotnet", Nick = "bob", Role = MemberRole.Operator, Muted = true, MutedUntilMs = 1_795_000_600_000, By = "alice" },
+        FrameType.Invited => new Invited { Room = "#dotnet", By = "alice" },
         FrameType.Goodbye => new Goodbye { Reason = QuitReason.SlowConsumer, Message = "send queue over 4194304 bytes" },
         FrameType.Error => new Error { Code = ErrorCode.RateLimited, Message = "slow down", RetryAfterMs = 1500 },
         FrameType.Welcome => new Welcome
@@ -38,6 +79,10 @@ public static class SampleFrames
             Motd = "be kind",
             Nick = "guest-4821",
             ConnectionId = "0HN7K3",
+            Account = "guest-4821",
+            ResumeToken = "rt_new",
+            Mode = ServerMode.Invite,
+            Admin = true,
             Unread = { new UnreadConversation { Peer = "bob", LastSeq = 9, ReadSeq = 7, UnreadCount = 2 } },
             Limits = new ServerLimits
             {
@@ -53,11 +98,21 @@ public static class SampleFrames
                 RateBurst = 10,
                 RatePerSecond = 2.5,
                 MaxRoomsPerSession = 50,
+                MaxMembersPerRoom = 10_000,
             },
         },
         FrameType.Pong => new Pong { Nonce = ulong.MaxValue },
         FrameType.Ok => new Ok { Nick = "alice" },
-        FrameType.Joined => new Joined { Room = "#dotnet", Topic = "t", Members = { "alice", "bob", "zoë" }, LastSeq = 41 },
+        FrameType.Joined => new Joined
+        {
+            Room = "#dotnet",
+            Topic = "t",
+            Members = { "alice", "bob", "zoë" },
+            LastSeq = 41,
+            MemberCount = 3,
+            Modes = new RoomModes { InviteOnly = true, TopicLocked = true, Owner = "alice" },
+            MemberStates = { new MemberState { Nick = "alice", Role = MemberRole.Owner }, new MemberState { Nick = "zoë", Muted = true, AwayMessage = "afk" } },
+        },
         FrameType.RoomList => new RoomList
         {
             Rooms =
@@ -66,7 +121,14 @@ public static class SampleFrames
                 new RoomInfo { Name = "#empty" },
             },
         },
-        FrameType.Members => new Members { Room = "#dotnet", Members_ = { "alice", "bob" } },
+        FrameType.Members => new Members
+        {
+            Room = "#dotnet",
+            Members_ = { "alice", "bob" },
+            MemberCount = 2,
+            Modes = new RoomModes { Owner = "alice" },
+            MemberStates = { new MemberState { Nick = "bob", Role = MemberRole.Operator } },
+        },
         FrameType.Sent => new Sent { MessageId = 9001, Seq = 42, TimestampMs = 1_795_000_000_000, ClientMsgId = "c-01HZX" },
         FrameType.HistoryPage => new HistoryPage
         {
@@ -106,6 +168,7 @@ public static class SampleFrames
             NewNick = string.Empty,
             Reason = QuitReason.SlowConsumer,
             Message = "bye",
+            By = "alice",
         },
         FrameType.TopicChanged => new TopicChanged { Room = "#dotnet", Topic = "new topic", By = "alice" },
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no sample for this frame type"),
