@@ -40,4 +40,7 @@ internal static partial class ClientLog
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "Replaying the messages {Room} received while we were away failed: {Code}")]
     public static partial void ReplayFailed(ILogger logger, string room, ErrorCode code);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "Marking the session away again after the reconnect failed: {Code}")]
+    public static partial void RestoreAwayFailed(ILogger logger, ErrorCode code);
 }

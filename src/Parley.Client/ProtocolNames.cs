@@ -40,4 +40,22 @@ public static class ProtocolNames
         QuitReason.ProtocolError => "protocol error",
         _ => "quit",
     };
+
+    /// <summary>A duration as people read it, to its two largest units: <c>42 s</c>, <c>5 min 3 s</c>, <c>2 h 10 min</c>, <c>3 d 4 h</c>.</summary>
+    public static string Duration(TimeSpan span)
+    {
+        if (span < TimeSpan.Zero)
+        {
+            span = TimeSpan.Zero;
+        }
+
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        return span.TotalDays >= 1 ? Two(c, (int)span.TotalDays, "d", span.Hours, "h")
+            : span.TotalHours >= 1 ? Two(c, span.Hours, "h", span.Minutes, "min")
+            : span.TotalMinutes >= 1 ? Two(c, span.Minutes, "min", span.Seconds, "s")
+            : string.Create(c, $"{span.Seconds} s");
+    }
+
+    private static string Two(IFormatProvider c, int big, string bigUnit, int small, string smallUnit) =>
+        small > 0 ? string.Create(c, $"{big} {bigUnit} {small} {smallUnit}") : string.Create(c, $"{big} {bigUnit}");
 }

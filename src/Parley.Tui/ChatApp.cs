@@ -95,7 +95,11 @@ public static class ChatApp
         {
             var host = new TuiHost(logger);
             var backend = new SessionBackend(session, logger, host.Stop);
-            var chatOptions = new ChatOptions { Bell = config.Bell, TimestampFormat = ValidFormat(config.TimestampFormat), ShowMembers = config.ShowMembers };
+            var chatOptions = new ChatOptions
+            {
+                Bell = config.Bell, TimestampFormat = ValidFormat(config.TimestampFormat), ShowMembers = config.ShowMembers,
+                Backlog = Math.Clamp(config.Backlog, 0, ChatModel.MaxBacklog),
+            };
             var model = new ChatModel(endpoint.ToString(), nick, chatOptions, backend, host);
             host.Start(model);
             await host.Ready.ConfigureAwait(false);

@@ -105,5 +105,27 @@ public class PlainFormatTests
         Assert.Equal(expected, Words.Of(code));
     }
 
+    [Fact]
+    public void Away_back_and_kicked_read_as_one_line_each()
+    {
+        Assert.Equal(["[#a] -- bob is away (gone to lunch \u241b[2J)"],
+            Lines(new PresenceEvent(new Presence { Kind = PresenceKind.Away, Room = "#a", Nick = "bob", Message = "gone to\nlunch \u001b[2J" })));
+        Assert.Equal(["[#a] -- bob is back"], Lines(new PresenceEvent(new Presence { Kind = PresenceKind.Back, Room = "#a", Nick = "bob" })));
+        Assert.Equal(["[#a] <-- bob was kicked by carol (spam)"],
+            Lines(new PresenceEvent(new Presence { Kind = PresenceKind.Kicked, Room = "#a", Nick = "bob", By = "carol", Message = "spam" })));
+    }
+
+    [Fact]
+    public void Whois_reads_as_one_line_with_what_applies()
+    {
+        var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        var guest = new WhoisInfo { Nick = "bob", Rooms = { "#a", "#b" }, ConnectedMs = now.AddMinutes(-12).ToUnixTimeMilliseconds(), IdleMs = 42_000 };
+        var admin = new WhoisInfo { Nick = "root", Account = "root", AwayMessage = "afk", ConnectedMs = now.AddHours(-26).ToUnixTimeMilliseconds(), IdleMs = 3_900_000, Admin = true };
+
+        Assert.Equal("-- whois bob: rooms #a, #b; connected 12 min ago; idle 42 s", PlainFormat.Whois(guest, now));
+        Assert.Equal("-- whois root: account root; no room shared with you; away (afk); connected 1 d 2 h ago; idle 1 h 5 min; server administrator",
+            PlainFormat.Whois(admin, now));
+    }
+
     private static List<string> Lines(ParleyEvent e) => [.. PlainFormat.Lines(e, "alice")];
 }

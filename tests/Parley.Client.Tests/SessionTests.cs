@@ -6,7 +6,7 @@ using Parley.Protocol.Messages;
 
 namespace Parley.Client.Tests;
 
-public class SessionTests
+public partial class SessionTests
 {
     [Fact]
     public async Task After_a_drop_the_session_reconnects_reasserts_its_nick_and_rejoins_its_rooms()

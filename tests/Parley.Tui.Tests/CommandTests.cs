@@ -123,30 +123,6 @@ public sealed class CommandTests
     }
 
     [Fact]
-    public void Whois_answers_from_what_the_client_knows()
-    {
-        var chat = new Chat();
-        chat.Join("#a", "alice", "bob").Join("#b", "alice", "bob").Said("#b", "bob", "hi");
-        chat.Enter("/whois bob");
-        Assert.Contains("bob is in #a, #b (rooms you share)", chat.Lines);
-        Assert.Contains("bob last spoke at 10:00", chat.Lines);
-        Assert.Contains("(answered locally: the protocol has no whois request yet)", chat.Lines);
-    }
-
-    [Fact]
-    public void Away_and_back_are_local_and_say_so()
-    {
-        var chat = new Chat();
-        chat.Join("#a").Enter("/away lunch");
-        Assert.Equal("lunch", chat.Model.AwayMessage);
-        Assert.Contains("[alice (away)]", chat.Screen(), StringComparison.Ordinal);
-        Assert.Contains(chat.Lines, l => l.Contains("local only", StringComparison.Ordinal));
-        chat.Enter("/back");
-        Assert.Null(chat.Model.AwayMessage);
-        Assert.Single(chat.Backend.Calls);
-    }
-
-    [Fact]
     public void Clear_empties_the_buffer_shown()
     {
         var chat = new Chat();

@@ -15,6 +15,8 @@ internal sealed partial class PlainChat
         "-- /topic [text]        show or set the current room's topic",
         "-- /names [#room]       list a room's members",
         "-- /list                list rooms",
+        "-- /away [message]      mark yourself away (the rooms see it); /back ends it",
+        "-- /whois nick          who nick is: shared rooms, away, connected and idle time",
         "-- /quit [message]      leave (so does end of input)",
         "-- //text               say a line that starts with '/'",
     ];
@@ -85,6 +87,18 @@ internal sealed partial class PlainChat
                 case "LIST":
                     RoomList list = await _session.ListRoomsAsync(cancellationToken).ConfigureAwait(false);
                     _output.Lines([$"-- rooms ({Math.Max(list.RoomCount, (uint)list.Rooms.Count)}):", .. list.Rooms.Select(PlainFormat.Room)]);
+                    break;
+                case "AWAY":
+                    await _session.SetAwayAsync(rest.Length > 0 ? rest : "away", cancellationToken).ConfigureAwait(false);
+                    _output.Line($"-- you are marked away ({Words.Safe(rest.Length > 0 ? rest : "away")})");
+                    break;
+                case "BACK":
+                    await _session.SetAwayAsync(null, cancellationToken).ConfigureAwait(false);
+                    _output.Line("-- you are back");
+                    break;
+                case "WHOIS":
+                    WhoisInfo info = await _session.WhoisAsync(Split(Required(rest, "/whois nick")).Word, cancellationToken).ConfigureAwait(false);
+                    _output.Line(PlainFormat.Whois(info, DateTimeOffset.UtcNow));
                     break;
                 case "HELP":
                     _output.Lines(Help);

@@ -17,6 +17,8 @@ namespace Parley.Cli.Plain;
 ///                                      server shutting down, protocol error; "left: their words" if any
 /// [#room] -- old is now known as new
 /// [#room] -- topic: text (set by nick)  or: topic cleared (by nick)
+/// [#room] -- nick is away (message)     and: [#room] -- nick is back
+/// [#room] &lt;-- nick was kicked by op (reason)
 /// [dm] &lt;nick&gt; text / [dm] * nick action    a direct message to you
 /// [dm] -&gt; nick: text / [dm] -&gt; nick: * you action    one you sent (from any of your connections)
 /// ! error CODE_NAME: message           the server refused a request (CODE_NAME as NICK_IN_USE)
@@ -30,7 +32,8 @@ namespace Parley.Cli.Plain;
 /// </code>
 /// Replies to your own commands: <c>[#room] -- members (N): a, b</c> (join, /names),
 /// <c>[#room] -- topic: text</c> or <c>[#room] -- no topic</c>, <c>-- room #a (3 members): topic</c>
-/// (/list, one line each), <c>-- you are now known as nick</c>, <c>-- now talking in #room</c>.
+/// (/list, one line each), <c>-- you are now known as nick</c>, <c>-- now talking in #room</c>,
+/// <c>-- you are marked away (message)</c> and <c>-- you are back</c>, <c>-- whois nick: ...</c> (<see cref="Whois"/>).
 /// Text with line breaks prints as one line per text line, each with the event's prefix.
 /// Every string that came from the network is neutralised first (<see cref="ContentRules.NeutralizeText"/>).
 /// </summary>
@@ -77,6 +80,41 @@ internal static class PlainFormat
 
     public static string LocalError(string message) => $"! error: {message}";
 
+    /// <summary>
+    /// The reply to <c>/whois</c>, one line: <c>-- whois bob: rooms #a, #b; away (lunch); connected 12 min ago; idle 42 s</c>,
+    /// with <c>account NAME</c> and <c>server administrator</c> when they apply.
+    /// </summary>
+    public static string Whois(WhoisInfo info, DateTimeOffset now)
+    {
+        var parts = new List<string>();
+        if (info.Account.Length > 0)
+        {
+            parts.Add($"account {Safe(info.Account)}");
+        }
+
+        parts.Add(info.Rooms.Count > 0 ? $"rooms {string.Join(", ", info.Rooms.Select(Safe))}" : "no room shared with you");
+        if (info.AwayMessage.Length > 0)
+        {
+            parts.Add($"away ({OneLine(Safe(info.AwayMessage))})");
+        }
+
+        if (info.ConnectedMs > 0)
+        {
+            parts.Add($"connected {ProtocolNames.Duration(now - DateTimeOffset.FromUnixTimeMilliseconds(info.ConnectedMs))} ago");
+        }
+
+        parts.Add($"idle {ProtocolNames.Duration(TimeSpan.FromMilliseconds(info.IdleMs))}");
+        if (info.Admin)
+        {
+            parts.Add("server administrator");
+        }
+
+        return $"-- whois {Safe(info.Nick)}: {string.Join("; ", parts)}";
+    }
+
+    /// <summary>Line breaks and tabs as spaces, for text shown inside one line.</summary>
+    private static string OneLine(string text) => text.Replace('\n', ' ').Replace('\t', ' ');
+
     private static IEnumerable<string> Direct(DirectDelivered m, string me)
     {
         bool mine = me.Length > 0 && m.From.Length > 0 && ContentRules.Key(m.From) == ContentRules.Key(me);
@@ -103,6 +141,11 @@ internal static class PlainFormat
                 ? $"{room} <-- {nick} quit ({Of(p.Reason)}: {message})"
                 : $"{room} <-- {nick} quit ({Of(p.Reason)})",
             PresenceKind.Nick => $"{room} -- {nick} is now known as {Safe(p.NewNick)}",
+            PresenceKind.Away => $"{room} -- {nick} is away ({OneLine(message)})",
+            PresenceKind.Back => $"{room} -- {nick} is back",
+            PresenceKind.Kicked => message.Length > 0
+                ? $"{room} <-- {nick} was kicked by {Safe(p.By)} ({OneLine(message)})"
+                : $"{room} <-- {nick} was kicked by {Safe(p.By)}",
             _ => $"{room} -- {nick}: {p.Kind}",
         };
     }

@@ -72,6 +72,17 @@ public sealed partial class ParleyConnection
     public Task MarkReadAsync(string conversation, ulong seq, CancellationToken cancellationToken = default) =>
         RequestAsync<Ok>(FrameType.MarkRead, new MarkRead { Conversation = conversation, Seq = seq }, cancellationToken);
 
+    /// <summary>
+    /// Marks this session away with <paramref name="message"/>, or back with null or empty; every room of the session
+    /// sees it (<c>Presence</c> AWAY or BACK).
+    /// </summary>
+    public Task SetAwayAsync(string? message, CancellationToken cancellationToken = default) =>
+        RequestAsync<Ok>(FrameType.SetAway, new SetAway { Message = message ?? string.Empty }, cancellationToken);
+
+    /// <summary>Asks about an online nickname: away message, shared rooms, connection and idle time.</summary>
+    public Task<WhoisInfo> WhoisAsync(string nick, CancellationToken cancellationToken = default) =>
+        RequestAsync<WhoisInfo>(FrameType.Whois, new Whois { Nick = nick }, cancellationToken);
+
     /// <summary>Pings the server and returns the round-trip time.</summary>
     public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
     {

@@ -158,9 +158,15 @@ public sealed partial class ParleySession
 
     private static bool SameNick(string a, string b) => a.Length > 0 && b.Length > 0 && ContentRules.Key(a) == ContentRules.Key(b);
 
-    /// <summary>Rejoins every room and replays its gap; false when the connection went before that was done.</summary>
+    /// <summary>Sets the away state again, rejoins every room and replays its gap; false when the connection went before that was done.</summary>
     private async Task<bool> RejoinAsync(ParleyConnection connection, CancellationToken stop)
     {
+        // Away first, so that each room learns it with the join (JOINED, then AWAY) and not as a second event later.
+        if (!await RestoreAwayAsync(connection, stop).ConfigureAwait(false))
+        {
+            return false;
+        }
+
         foreach (RoomSnapshot room in Rooms)
         {
             try

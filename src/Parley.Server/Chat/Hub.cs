@@ -37,13 +37,13 @@ internal sealed class Hub
 
     public Room? FindRoom(string key) => _rooms.GetValueOrDefault(key);
 
-    /// <summary>Joins the room, creating it if needed; replies Joined and tells the members.</summary>
-    public Room Join(string name, string key, Session session, uint requestId)
+    /// <summary>Joins the room, creating it if needed; replies Joined (with <paramref name="readSeq"/>, the session's read marker) and tells the members.</summary>
+    public Room Join(string name, string key, Session session, uint requestId, ulong readSeq)
     {
         while (true)
         {
             Room room = _rooms.GetOrAdd(key, static (k, s) => s.hub.CreateRoom(s.name, k), (name, hub: this));
-            if (room.TryJoin(session, requestId))
+            if (room.TryJoin(session, requestId, readSeq))
             {
                 return room;
             }

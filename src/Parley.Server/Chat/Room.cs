@@ -39,9 +39,10 @@ internal sealed class Room
 
     /// <summary>
     /// Adds <paramref name="session"/>, replies <see cref="Joined"/> to it and tells every member.
+    /// <paramref name="readSeq"/> is the session's read marker in this room, for the reply.
     /// False: the room was just emptied and removed; the caller gets a fresh one.
     /// </summary>
-    public bool TryJoin(Session session, uint requestId)
+    public bool TryJoin(Session session, uint requestId, ulong readSeq)
     {
         lock (_gate)
         {
@@ -52,10 +53,20 @@ internal sealed class Room
 
             Session[] members = [.. _members, session];
             Volatile.Write(ref _members, members);
-            var joined = new Joined { Room = Name, Topic = _topic, LastSeq = _lastDelivered, MemberCount = (uint)members.Length };
-            AddNicks(joined.Members, members, _context.Options.MaxFramePayload - 1024);
+            var joined = new Joined
+            {
+                Room = Name, Topic = _topic, LastSeq = _lastDelivered, MemberCount = (uint)members.Length,
+                ReadSeq = Math.Min(readSeq, _lastDelivered),
+            };
+            AddMembers(joined.Members, joined.MemberStates, members, _context.Options.MaxFramePayload - joined.CalculateSize() - ReplyMargin);
             session.Connection.Send(FrameWriter.Encode(FrameType.Joined, requestId, joined));
             Broadcast(FrameWriter.Encode(FrameType.Presence, 0, new Presence { Kind = PresenceKind.Joined, Room = Name, Nick = session.Nick }));
+            if (session.AwayMessage is { } away)
+            {
+                // The members learn that the newcomer is away as they would have had it been here when it went.
+                Broadcast(FrameWriter.Encode(FrameType.Presence, 0, new Presence { Kind = PresenceKind.Away, Room = Name, Nick = session.Nick, Message = away }));
+            }
+
             return true;
         }
     }
@@ -139,9 +150,16 @@ internal sealed class Room
         }
     }
 
-    /// <summary>Adds member nicknames until <paramref name="budget"/> bytes are used, so the reply fits in one frame.</summary>
-    public static void AddNicks(ICollection<string> into, Session[] members, int budget)
+    /// <summary>Bytes kept free below the frame limit when a reply is filled with members.</summary>
+    public const int ReplyMargin = 64;
+
+    /// <summary>
+    /// Adds member nicknames, then the states (<see cref="StateOf"/>) of the members listed, while they fit in
+    /// <paramref name="budget"/> bytes, so that the reply fits in one frame.
+    /// </summary>
+    public static void AddMembers(ICollection<string> nicks, ICollection<MemberState> states, Session[] members, int budget)
     {
+        var listed = new List<Session>(members.Length);
         foreach (Session member in members)
         {
             string? nick = member.Nick;
@@ -150,15 +168,37 @@ internal sealed class Room
                 continue;
             }
 
+            // A repeated string costs its UTF-8 bytes (at most 3 per UTF-16 unit here), a tag and a length.
             budget -= nick.Length * 3 + 2;
             if (budget < 0)
             {
-                break;
+                return;
             }
 
-            into.Add(nick);
+            nicks.Add(nick);
+            listed.Add(member);
+        }
+
+        foreach (Session member in listed)
+        {
+            if (StateOf(member) is not { } state)
+            {
+                continue;
+            }
+
+            budget -= state.CalculateSize() + 3;
+            if (budget < 0)
+            {
+                return;
+            }
+
+            states.Add(state);
         }
     }
+
+    /// <summary>What <c>member_states</c> says about a member, or null for a plain one (docs/PROTOCOL.md, "Moderation").</summary>
+    public static MemberState? StateOf(Session member) =>
+        member.AwayMessage is { } away && member.Nick is { } nick ? new MemberState { Nick = nick, AwayMessage = away } : null;
 
     // The same bytes go to every member: one encode, one array, a reference per queue.
     private void Broadcast(byte[] frame)

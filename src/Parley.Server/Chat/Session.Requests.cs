@@ -140,7 +140,9 @@ internal sealed partial class Session
             return;
         }
 
-        _rooms.Add(_context.Hub.Join(name, key, this, id));
+        // Read before the room's lock is taken: the marker needs no ordering with the room's events.
+        ulong readSeq = _context.Store.GetReadMarker(NickKey!, key);
+        _rooms.Add(_context.Hub.Join(name, key, this, id, readSeq));
     }
 
     private void OnPart(uint id, Part request)
@@ -169,6 +171,7 @@ internal sealed partial class Session
         }
 
         _context.Metrics.Messages.Add(1);
+        Spoke();
         var record = new MessageToStore(room.Key, NickKey!, _nick!, string.Empty, ContentRules.NeutralizeText(say.Text), say.Action,
             say.ClientMsgId, _context.Hub.NextMessageId(), _context.Time.GetUtcNow().ToUnixTimeMilliseconds());
         Interlocked.Increment(ref _pendingCommits);
@@ -197,6 +200,7 @@ internal sealed partial class Session
         }
 
         _context.Metrics.Messages.Add(1);
+        Spoke();
         var record = new MessageToStore(IChatStore.DirectConversation(NickKey!, key), NickKey!, _nick!, target.Nick ?? to,
             ContentRules.NeutralizeText(whisper.Text), whisper.Action, whisper.ClientMsgId,
             _context.Hub.NextMessageId(), _context.Time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -236,7 +240,7 @@ internal sealed partial class Session
 
         Session[] members = room.Members;
         var reply = new Members { Room = room.Name, MemberCount = (uint)members.Length };
-        Room.AddNicks(reply.Members_, members, _context.Options.MaxFramePayload - 1024);
+        Room.AddMembers(reply.Members_, reply.MemberStates, members, _context.Options.MaxFramePayload - reply.CalculateSize() - Room.ReplyMargin);
         Reply(id, FrameType.Members, reply);
     }
 

@@ -21,6 +21,7 @@ internal sealed partial class Session
     {
         Connection = connection;
         _context = context;
+        ConnectedMs = _lastMessageMs = context.Time.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
     public ClientConnection Connection { get; }
@@ -91,8 +92,10 @@ internal sealed partial class Session
             case ListRooms: OnListRooms(id); break;
             case History history: OnHistory(id, history); break;
             case MarkRead mark: OnMarkRead(id, mark); break;
+            case SetAway away: OnSetAway(id, away); break;
+            case Whois whois: OnWhois(id, whois); break;
             case Hello: Reply(id, ErrorCode.InvalidRequest, "the handshake is already done"); break;
-            case ChangePassword or RevokeResumeToken or Kick or Ban or Unban or ListBans or Mute or SetRole or SetRoomMode or Invite or SetAway or Whois:
+            case ChangePassword or RevokeResumeToken or Kick or Ban or Unban or ListBans or Mute or SetRole or SetRoomMode or Invite:
                 Reply(id, ErrorCode.InvalidRequest, $"{frame.Type} is not supported by this server yet");
                 break;
             default:

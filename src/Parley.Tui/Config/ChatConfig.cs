@@ -13,6 +13,7 @@ namespace Parley.Tui.Config;
 ///   "bell": true,                    // ring on mentions and direct messages
 ///   "timestampFormat": "HH:mm",      // .NET date format, local time
 ///   "showMembers": true,             // member list at start (F8 toggles)
+///   "backlog": 50,                   // history shown on joining a room (0: none)
 ///   "servers": [ { "name": "home", "address": "chat.example.org:7275", "nick": "al" } ]
 /// }
 /// </code>
@@ -31,6 +32,9 @@ public sealed class ChatConfig
 
     [JsonPropertyName("showMembers")]
     public bool ShowMembers { get; set; } = true;
+
+    [JsonPropertyName("backlog")]
+    public int Backlog { get; set; } = 50;
 
     [JsonPropertyName("servers")]
     public List<SavedServer> Servers { get; set; } = [];

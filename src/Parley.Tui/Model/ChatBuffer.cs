@@ -1,3 +1,4 @@
+using Parley.Protocol.Messages;
 using Parley.Tui.Input;
 using Parley.Tui.Text;
 
@@ -8,13 +9,15 @@ namespace Parley.Tui.Model;
 /// state, read marker, scroll position, members, and the input history and draft of its own input line.
 /// Touched only on the UI thread.
 /// </summary>
-public sealed class ChatBuffer
+public sealed partial class ChatBuffer
 {
     /// <summary>Lines kept per buffer; the oldest go first (scroll-back is local).</summary>
     public const int MaxLines = 5000;
 
     private readonly List<ChatLine> _lines = [];
     private readonly SortedDictionary<string, string> _members = new(StringComparer.Ordinal);
+    // Away members by nickname key, with their away messages.
+    private readonly Dictionary<string, string> _away = new(StringComparer.Ordinal);
     private readonly List<string> _recentSpeakers = [];
 
     public ChatBuffer(BufferKind kind, string name)
@@ -82,13 +85,9 @@ public sealed class ChatBuffer
     public void Add(ChatLine line, bool visible)
     {
         _lines.Add(line);
-        if (_lines.Count > MaxLines)
-        {
-            _lines.RemoveAt(0);
-            ReadMarker = ReadMarker is { } m ? (m > 0 ? m - 1 : null) : null;
-        }
-
-        if (line.Kind is LineKind.Message or LineKind.Action && !line.Own)
+        Track(line);
+        TrimToMax();
+        if (line.Kind is LineKind.Message or LineKind.Action && !line.Own && !line.FromHistory)
         {
             Spoke(line.Nick);
             if (!visible)
@@ -112,19 +111,16 @@ public sealed class ChatBuffer
             return false;
         }
 
-        _lines.RemoveAt(i);
-        if (ReadMarker is { } m && m > i)
-        {
-            ReadMarker = m - 1;
-        }
-
+        RemoveAt(i);
         return true;
     }
 
     public void Clear()
     {
         _lines.Clear();
+        _messageIds.Clear();
         ReadMarker = null;
+        BacklogAt = BacklogAt is null ? null : 0;
         ScrollRows = 0;
         NewBelow = 0;
     }
@@ -145,12 +141,19 @@ public sealed class ChatBuffer
         NewBelow = 0;
     }
 
-    public void SetMembers(IEnumerable<string> nicks)
+    /// <summary>Replaces the member list, with the away states <paramref name="states"/> lists (from Joined or Members).</summary>
+    public void SetMembers(IEnumerable<string> nicks, IEnumerable<MemberState>? states = null)
     {
         _members.Clear();
+        _away.Clear();
         foreach (string nick in nicks)
         {
             AddMember(nick);
+        }
+
+        foreach (MemberState state in states ?? [])
+        {
+            SetAway(state.Nick, state.AwayMessage);
         }
     }
 
@@ -168,17 +171,43 @@ public sealed class ChatBuffer
         return added;
     }
 
-    public bool RemoveMember(string nick) => _members.Remove(Names.Key(nick));
+    public bool RemoveMember(string nick)
+    {
+        string key = Names.Key(nick);
+        _away.Remove(key);
+        return _members.Remove(key);
+    }
 
     public bool HasMember(string nick) => _members.ContainsKey(Names.Key(nick));
 
-    /// <summary>A member changed nickname: the member list and recent speakers follow.</summary>
+    /// <summary>Marks a member away with <paramref name="message"/>, or back with null or empty.</summary>
+    public void SetAway(string nick, string? message)
+    {
+        string key = Names.Key(nick);
+        if (string.IsNullOrEmpty(message))
+        {
+            _away.Remove(key);
+        }
+        else if (nick.Length > 0)
+        {
+            _away[key] = TerminalText.Line(message);
+        }
+    }
+
+    public bool IsAway(string nick) => _away.ContainsKey(Names.Key(nick));
+
+    /// <summary>The member's away message (safe to draw), or null when it is not away.</summary>
+    public string? AwayMessageOf(string nick) => _away.GetValueOrDefault(Names.Key(nick));
+
+    /// <summary>A member changed nickname: the member list, its away state and recent speakers follow.</summary>
     public bool RenameMember(string from, string to)
     {
+        string? away = AwayMessageOf(from);
         bool had = RemoveMember(from);
         if (had)
         {
             AddMember(to);
+            SetAway(to, away);
         }
 
         int i = _recentSpeakers.FindIndex(n => Names.Same(n, from));

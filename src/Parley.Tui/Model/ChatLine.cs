@@ -20,6 +20,9 @@ public enum LineKind
     /// <summary>Nickname changes, topic changes, connection news, replies to commands.</summary>
     Notice,
 
+    /// <summary><c>-- bob is away: lunch</c>, <c>-- bob is back</c>: shown dim, in direct conversations only.</summary>
+    Away,
+
     /// <summary>Something went wrong: a refused request, a local usage error.</summary>
     Error,
 }
@@ -70,6 +73,15 @@ public sealed class ChatLine
     public string? MentionOf { get; }
 
     public bool IsMention => MentionOf is not null;
+
+    /// <summary>For a message from the server: its sequence number in the conversation; 0 otherwise.</summary>
+    public ulong Seq { get; init; }
+
+    /// <summary>For a message from the server: its server-wide id (what tells two copies of one message apart); 0 otherwise.</summary>
+    public ulong MessageId { get; init; }
+
+    /// <summary>Fetched from the conversation's history (a backlog), not received live: it never counts as unread or rings.</summary>
+    public bool FromHistory { get; init; }
 
     public SendState State { get; set; }
 

@@ -86,17 +86,32 @@ public sealed partial class ChatModel
 
                 break;
             case "away":
-                AwayMessage = args.Length > 0 ? args : "away";
-                Notice(here, $"you are marked away ({TerminalText.Line(AwayMessage)}); this is local only: the protocol has no away state yet, so others do not see it");
+                string message = args.Length > 0 ? args : "away";
+                Then(
+                    _backend.SetAwayAsync(message),
+                    () =>
+                    {
+                        AwayMessage = message;
+                        Notice(here, $"you are marked away ({TerminalText.Line(message)})");
+                    },
+                    ex => Failed(here, "/away", ex));
                 break;
             case "back":
-                AwayMessage = null;
-                Notice(here, "you are no longer marked away");
+                Then(
+                    _backend.SetAwayAsync(null),
+                    () =>
+                    {
+                        Notice(here, AwayMessage is null ? "you were not marked away" : "you are back");
+                        AwayMessage = null;
+                    },
+                    ex => Failed(here, "/back", ex));
                 break;
             case "clear":
                 here.Clear();
                 break;
             case "quit":
+                // What the user has seen is marked read before the goodbye: the requests go out first, in order.
+                UpdateReadMarkers(flush: true);
                 Quitting = true;
                 _backend.Quit(args.Length > 0 ? args : null);
                 break;
@@ -149,13 +164,20 @@ public sealed partial class ChatModel
                 ChatBuffer buffer = Buffers.Open(BufferKind.Room, joined.Room.Length > 0 ? joined.Room : room);
                 buffer.Joined = true;
                 buffer.AwaitingRejoin = false;
-                buffer.SetMembers(joined.Members);
+                buffer.SetMembers(joined.Members, joined.MemberStates);
                 buffer.AddMember(Nick);
+                NoteAway(joined.MemberStates);
                 buffer.MemberCount = (int)Math.Max(joined.MemberCount, (uint)joined.Members.Count);
                 buffer.Topic = TerminalText.Line(joined.Topic);
+                buffer.NoteSeq(joined.LastSeq);
+                buffer.ReadSeq = Math.Max(buffer.ReadSeq, joined.ReadSeq);
+                // The backlog goes above the join's notices and anything live that beats it here.
+                buffer.BacklogAt = buffer.Lines.Count;
+                buffer.BacklogThrough = joined.LastSeq;
                 Notice(buffer, $"you joined {buffer.Name} ({Words.Count(buffer.MemberCount, "member")})");
                 Notice(buffer, buffer.Topic.Length > 0 ? $"topic: {buffer.Topic}" : "no topic");
                 Show(buffer);
+                LoadBacklog(buffer, joined.ReadSeq);
             },
             ex => Failed(here, $"/join {TerminalText.Line(room)}", ex));
     }

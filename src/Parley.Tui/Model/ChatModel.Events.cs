@@ -56,6 +56,18 @@ public sealed partial class ChatModel
         }
     }
 
+    /// <summary>Away members listed by a join or a names reply: known without a line for each.</summary>
+    private void NoteAway(IEnumerable<MemberState> states)
+    {
+        foreach (MemberState state in states)
+        {
+            if (state.AwayMessage.Length > 0)
+            {
+                _awayNicks[Names.Key(state.Nick)] = TerminalText.Line(state.AwayMessage);
+            }
+        }
+    }
+
     /// <summary>A ping's round trip, for the status line.</summary>
     public void SetLag(TimeSpan lag) => Status.Lag = lag;
 
@@ -65,10 +77,13 @@ public sealed partial class ChatModel
     private void OnRoomMessage(Delivered m, bool replayed)
     {
         ChatBuffer buffer = Buffers.Open(BufferKind.Room, m.Room);
-        bool own = Names.Same(m.From, Nick);
-        bool mention = !own && Names.Mentions(m.Text, Nick);
-        var line = new ChatLine(TimeOf(m.TimestampMs), m.Action ? LineKind.Action : LineKind.Message, m.From, m.Text, own, mention ? Nick : null);
-        Add(buffer, line, ring: mention && !replayed);
+        if (buffer.Contains(m.MessageId))
+        {
+            return;
+        }
+
+        ChatLine line = RoomLine(m, fromHistory: false);
+        Add(buffer, line, ring: line.IsMention && !replayed);
     }
 
     private void OnDirectMessage(DirectDelivered m)
@@ -81,9 +96,12 @@ public sealed partial class ChatModel
             _lastDirectFrom = m.From;
         }
 
-        bool mention = !own && Names.Mentions(m.Text, Nick);
-        var line = new ChatLine(TimeOf(m.TimestampMs), m.Action ? LineKind.Action : LineKind.Message, m.From, m.Text, own, mention ? Nick : null);
-        Add(buffer, line, ring: !own);
+        if (buffer.Contains(m.MessageId))
+        {
+            return;
+        }
+
+        Add(buffer, DirectLine(m, fromHistory: false), ring: !own);
     }
 
     private string? _lastDirectFrom;
@@ -121,6 +139,7 @@ public sealed partial class ChatModel
                     buffer.MemberCount = Math.Max(0, buffer.MemberCount - 1);
                 }
 
+                _awayNicks.Remove(Names.Key(p.Nick));
                 string why = Words.Of(p.Reason);
                 Add(buffer, new ChatLine(Now, LineKind.Left, p.Nick, p.Message.Length > 0
                     ? $"{nick} quit ({why}: {TerminalText.Line(p.Message)})"
@@ -129,8 +148,47 @@ public sealed partial class ChatModel
             case PresenceKind.Nick:
                 OnNick(buffer, p.Nick, p.NewNick);
                 break;
+            case PresenceKind.Away or PresenceKind.Back:
+                OnAway(buffer, p.Nick, p.Kind == PresenceKind.Away ? p.Message : null);
+                break;
         }
     }
+
+    /// <summary>
+    /// Someone went away or came back. Like irssi and WeeChat with away-notify, the rooms get no line for it (in a busy
+    /// room such lines are noise): the member list dims the nickname. A direct conversation with that person gets one
+    /// line per change, as WeeChat shows a private buffer's peer going away, since there it answers "why no reply?".
+    /// </summary>
+    private void OnAway(ChatBuffer? room, string nick, string? message)
+    {
+        room?.SetAway(nick, message);
+        string key = Names.Key(nick);
+        string? before = _awayNicks.GetValueOrDefault(key);
+        string? now = string.IsNullOrEmpty(message) ? null : TerminalText.Line(message);
+        if (before == now)
+        {
+            // One event per shared room: the first one told the direct conversation already.
+            return;
+        }
+
+        if (now is null)
+        {
+            _awayNicks.Remove(key);
+        }
+        else
+        {
+            _awayNicks[key] = now;
+        }
+
+        if (Buffers.Find(BufferKind.Direct, nick) is { } direct)
+        {
+            string name = TerminalText.Line(nick);
+            Add(direct, new ChatLine(Now, LineKind.Away, nick, now is null ? $"{name} is back" : $"{name} is away: {now}"));
+        }
+    }
+
+    // Nicknames known to be away (by key), with their messages: one line per change in a direct conversation.
+    private readonly Dictionary<string, string> _awayNicks = new(StringComparer.Ordinal);
 
     private void OnNick(ChatBuffer? room, string from, string to)
     {
@@ -147,10 +205,16 @@ public sealed partial class ChatModel
             Add(room, new ChatLine(Now, LineKind.Notice, from, text));
         }
 
+        if (!Names.Same(from, to) && _awayNicks.Remove(Names.Key(from), out string? away))
+        {
+            _awayNicks[Names.Key(to)] = away;
+        }
+
         // One Presence per shared room: rename the direct conversation once, on the first of them.
         if (Buffers.Find(BufferKind.Direct, from) is { } direct && !Names.Same(from, to))
         {
             direct.Rename(to);
+            direct.StartNewConversation();
             Add(direct, new ChatLine(Now, LineKind.Notice, from, text));
         }
     }
@@ -189,7 +253,8 @@ public sealed partial class ChatModel
 
         foreach (UnreadConversation u in c.Welcome.Unread)
         {
-            Notice(Buffers.Server, $"{u.UnreadCount} unread direct messages from {TerminalText.Line(u.Peer)}");
+            LoadUnread(u);
+            ShowUnreadNotice(u);
         }
 
         foreach (ChatBuffer buffer in Buffers.All)
@@ -239,12 +304,21 @@ public sealed partial class ChatModel
         ChatBuffer buffer = Buffers.Open(BufferKind.Room, r.Joined.Room);
         buffer.AwaitingRejoin = false;
         buffer.Joined = true;
-        buffer.SetMembers(r.Joined.Members);
+        buffer.SetMembers(r.Joined.Members, r.Joined.MemberStates);
         buffer.MemberCount = (int)Math.Max(r.Joined.MemberCount, (uint)r.Joined.Members.Count);
         buffer.Topic = TerminalText.Line(r.Joined.Topic);
+        buffer.ReadSeq = Math.Max(buffer.ReadSeq, r.Joined.ReadSeq);
+        NoteAway(r.Joined.MemberStates);
         Notice(buffer, r.Missed > 0
             ? string.Create(CultureInfo.InvariantCulture, $"rejoined {buffer.Name} ({r.Missed} messages while away)")
             : $"rejoined {buffer.Name}");
+        if (buffer.BacklogAt is not null)
+        {
+            // The backlog of the first join never arrived (the connection went first): ask again. The messages after
+            // it are being replayed by the session, and go below it.
+            LoadBacklog(buffer, r.Joined.ReadSeq);
+        }
+
         FlushOutbox(b => b == buffer);
     }
 

@@ -118,11 +118,12 @@ public sealed partial class ChatModel
     }
 
     /// <summary>
-    /// The clock moved on (called once a second); true when the screen shows something that changed with it:
-    /// the reconnect countdown, or the minute in the status line.
+    /// The clock moved on (called once a second): read markers due go to the server. True when the screen shows
+    /// something that changed with it: the reconnect countdown, or the minute in the status line.
     /// </summary>
     public bool Tick()
     {
+        UpdateReadMarkers();
         string minute = Timestamp(Now);
         bool changed = minute != _shownMinute || Status.State == Parley.Client.ConnectionState.Reconnecting;
         _shownMinute = minute;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Parley.Client;
 using Parley.Protocol.Messages;
 using Parley.Tui.Commands;
 using Parley.Tui.Text;
@@ -34,42 +35,62 @@ public sealed partial class ChatModel
             _backend.NamesAsync(here.Target),
             members =>
             {
-                here.SetMembers(members.Members_);
+                here.SetMembers(members.Members_, members.MemberStates);
+                NoteAway(members.MemberStates);
                 here.MemberCount = (int)Math.Max(members.MemberCount, (uint)members.Members_.Count);
                 Notice(here, string.Create(CultureInfo.InvariantCulture, $"members of {here.Name} ({here.MemberCount}): {string.Join(", ", here.Members)}"));
             },
             ex => Failed(here, "/names", ex));
     }
 
-    /// <summary>
-    /// The protocol has no whois request yet (docs/PROTOCOL.md), so this answers from what the client has seen:
-    /// the rooms shared with the nickname and when it last spoke in them.
-    /// </summary>
+    /// <summary>Asks the server about <paramref name="nick"/> and shows the answer in the buffer shown, as irssi does.</summary>
     private void Whois(string nick)
     {
         ChatBuffer here = Current;
-        List<string> rooms = [.. Buffers.All.Where(b => b.Kind == BufferKind.Room && b.HasMember(nick)).Select(b => b.Name)];
-        ChatLine? last = Buffers.All
-            .SelectMany(b => b.Lines.Where(l => l.Kind is LineKind.Message or LineKind.Action && Names.Same(l.Nick, nick)).Select(l => (b, l)))
-            .OrderByDescending(x => x.l.Time).Select(x => x.l).FirstOrDefault();
-        string name = TerminalText.Line(nick);
-        if (Names.Same(nick, Nick))
+        Then(
+            _backend.WhoisAsync(nick),
+            info => ShowWhois(here, info),
+            ex =>
+            {
+                if (ex is ParleyRequestException { Code: ErrorCode.NoSuchUser })
+                {
+                    Error(here, $"{TerminalText.Line(nick)} is not online");
+                }
+                else
+                {
+                    Failed(here, "/whois", ex);
+                }
+            });
+    }
+
+    private void ShowWhois(ChatBuffer here, WhoisInfo info)
+    {
+        string name = TerminalText.Line(info.Nick);
+        Notice(here, info.Account.Length > 0 ? $"{name} (account {TerminalText.Line(info.Account)})" : $"{name} (guest)");
+        Notice(here, info.Rooms.Count > 0
+            ? $"  rooms: {string.Join(", ", info.Rooms.Select(TerminalText.Line))}"
+            : "  rooms: none shared with you");
+        if (info.AwayMessage.Length > 0)
         {
-            rooms = [.. Buffers.All.Where(b => b.Kind == BufferKind.Room && b.Joined).Select(b => b.Name)];
+            Notice(here, $"  away: {TerminalText.Line(info.AwayMessage)}");
         }
 
-        Notice(here, rooms.Count > 0 ? $"{name} is in {string.Join(", ", rooms)} (rooms you share)" : $"{name} is in no room you share");
-        if (last is not null)
+        if (info.ConnectedMs > 0)
         {
-            Notice(here, $"{name} last spoke at {Timestamp(last.Time)}");
+            DateTimeOffset connected = DateTimeOffset.FromUnixTimeMilliseconds(info.ConnectedMs);
+            Notice(here, $"  connected: {Timestamp(connected)} ({ProtocolNames.Duration(Now - connected)} ago)");
         }
 
-        if (Buffers.Find(BufferKind.Direct, nick) is { } direct)
+        Notice(here, $"  idle: {ProtocolNames.Duration(TimeSpan.FromMilliseconds(info.IdleMs))}");
+        if (info.Admin)
         {
-            Notice(here, $"direct conversation with {name}: buffer {Buffers.NumberOf(direct)}");
+            Notice(here, "  server administrator");
         }
 
-        Notice(here, "(answered locally: the protocol has no whois request yet)");
+        if (Buffers.Find(BufferKind.Direct, info.Nick) is { } direct)
+        {
+            Notice(here, $"  direct conversation: buffer {Buffers.NumberOf(direct)}");
+        }
     }
 
     private void Help(string args)

@@ -12,6 +12,9 @@ public sealed class ChatOptions
     /// <summary>Show the member list at start (F8 toggles it). Default true.</summary>
     public bool ShowMembers { get; set; } = true;
 
+    /// <summary>Messages of a room's history shown when it is joined (and of an unread direct conversation at start). Default 50; 0 shows none.</summary>
+    public int Backlog { get; set; } = 50;
+
     /// <summary>A paste of more lines than this asks before sending. Default 5 (issue 3).</summary>
     public int PasteQuestionLines { get; set; } = 5;
 

@@ -30,6 +30,20 @@ public interface IChatBackend
 
     Task SetTopicAsync(string room, string topic);
 
+    /// <summary>Marks us away with <paramref name="message"/>, or back with null; kept across reconnects.</summary>
+    Task SetAwayAsync(string? message);
+
+    Task<WhoisInfo> WhoisAsync(string nick);
+
+    /// <summary>The last <paramref name="count"/> messages of a room up to <paramref name="throughSeq"/>, oldest first (paged History).</summary>
+    Task<IReadOnlyList<Delivered>> RoomBacklogAsync(string room, ulong throughSeq, int count);
+
+    /// <summary>As <see cref="RoomBacklogAsync"/>, for the direct conversation with <paramref name="peer"/>.</summary>
+    Task<IReadOnlyList<DirectDelivered>> DirectBacklogAsync(string peer, ulong throughSeq, int count);
+
+    /// <summary>Tells the server the user has read <paramref name="conversation"/> (a room, or a nickname) up to <paramref name="seq"/>.</summary>
+    Task MarkReadAsync(string conversation, ulong seq);
+
     /// <summary>Leaves: says goodbye with <paramref name="message"/> and closes the screen.</summary>
     void Quit(string? message);
 }

@@ -26,7 +26,9 @@ public static partial class ScreenRenderer
                 block.Insert(0, Separator("new", width, Role.ReadMarker));
             }
 
-            if (i > 0 && Day(model, lines[i - 1].Time) != Day(model, lines[i].Time))
+            // Between days, and above the first line when it is not from today (a backlog from yesterday says so).
+            DateOnly day = Day(model, lines[i].Time);
+            if (i > 0 ? Day(model, lines[i - 1].Time) != day : day != Day(model, model.Now))
             {
                 block.Insert(0, Separator(DayName(model, lines[i].Time), width, Role.DaySeparator));
             }
@@ -99,7 +101,7 @@ public static partial class ScreenRenderer
             {
                 LineKind.Action => Role.ActionText,
                 LineKind.Joined => Role.Joined,
-                LineKind.Left => Role.Left,
+                LineKind.Left or LineKind.Away => Role.Left,
                 LineKind.Notice => Role.Notice,
                 LineKind.Error => Role.Error,
                 _ => Role.Text,
@@ -121,6 +123,9 @@ public static partial class ScreenRenderer
                 break;
             case LineKind.Error:
                 g.Add("!! ", Role.Error);
+                break;
+            case LineKind.Away:
+                g.Add("-- ", Role.Left);
                 break;
             default:
                 g.Add("-- ", Role.Notice);

@@ -129,7 +129,8 @@ public static partial class ScreenRenderer
             }
 
             bool self = Names.Same(nick, model.Nick);
-            Style style = self ? (model.AwayMessage is null ? Role.MemberSelf : Role.MemberAway) : new Style(Role.Nick, NickColors.IndexOf(nick));
+            bool away = b.IsAway(nick) || self && model.AwayMessage is not null;
+            Style style = away ? Role.MemberAway : self ? Role.MemberSelf : new Style(Role.Nick, NickColors.IndexOf(nick));
             screen.Write(left, y, CellWidth.Fit(nick, layout.MemberListWidth), style);
             y++;
         }

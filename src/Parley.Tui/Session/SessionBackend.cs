@@ -64,6 +64,18 @@ public sealed class SessionBackend : IChatBackend
 
     public async Task SetTopicAsync(string room, string topic) => await _session.SetTopicAsync(room, topic).ConfigureAwait(false);
 
+    public async Task SetAwayAsync(string? message) => await _session.SetAwayAsync(message).ConfigureAwait(false);
+
+    public async Task<WhoisInfo> WhoisAsync(string nick) => await _session.WhoisAsync(nick).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<Delivered>> RoomBacklogAsync(string room, ulong throughSeq, int count) =>
+        await _session.RoomBacklogAsync(room, throughSeq, count).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<DirectDelivered>> DirectBacklogAsync(string peer, ulong throughSeq, int count) =>
+        await _session.DirectBacklogAsync(peer, throughSeq, count).ConfigureAwait(false);
+
+    public async Task MarkReadAsync(string conversation, ulong seq) => await _session.MarkReadAsync(conversation, seq).ConfigureAwait(false);
+
     public void Quit(string? message)
     {
         Volatile.Write(ref _quitMessage, message);

@@ -91,7 +91,7 @@ public static class FrameGen
             (IMessage)new Welcome { ProtocolVersion = v, ServerName = s, Motd = motd, Nick = n, Limits = l, ConnectionId = id, Unread = { u } }),
         U64.Select(n => (IMessage)new Pong { Nonce = n }),
         Text.Select(n => (IMessage)new Ok { Nick = n }),
-        Gen.Select(Text, Text, Texts, U64, (r, t, m, s) => (IMessage)new Joined { Room = r, Topic = t, Members = { m }, LastSeq = s }),
+        Gen.Select(Text, Text, Texts, U64, U64, (r, t, m, s, read) => (IMessage)new Joined { Room = r, Topic = t, Members = { m }, LastSeq = s, ReadSeq = read }),
         Gen.Select(Text, U32, Text).Array[0, 4].Select(rooms =>
             (IMessage)new RoomList { Rooms = { rooms.Select(r => new RoomInfo { Name = r.Item1, MemberCount = r.Item2, Topic = r.Item3 }) } }),
         Gen.Select(Text, Texts, (r, m) => (IMessage)new Members { Room = r, Members_ = { m } }),

@@ -112,6 +112,7 @@ public static class SampleFrames
             MemberCount = 3,
             Modes = new RoomModes { InviteOnly = true, TopicLocked = true, Owner = "alice" },
             MemberStates = { new MemberState { Nick = "alice", Role = MemberRole.Owner }, new MemberState { Nick = "zoë", Muted = true, AwayMessage = "afk" } },
+            ReadSeq = 40,
         },
         FrameType.RoomList => new RoomList
         {

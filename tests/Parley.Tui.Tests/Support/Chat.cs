@@ -85,6 +85,23 @@ public sealed class Chat
     /// <summary>The screen as text, one row per line.</summary>
     public string Screen(int width = 100, int height = 24) => Render(width, height).ToString();
 
+    /// <summary>The style of <paramref name="nick"/> in the member list (the rightmost 18 columns), or null when it is not listed.</summary>
+    public Style? MemberStyle(string nick, int width = 100, int height = 24)
+    {
+        Screen screen = Render(width, height);
+        int left = width - 18;
+        for (int y = 1; y < height - 2; y++)
+        {
+            string entry = string.Concat(Enumerable.Range(left, 18).Select(x => screen[x, y].Text));
+            if (entry.TrimEnd() == nick)
+            {
+                return screen[left, y].Style;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The current buffer's lines as text (without timestamps).</summary>
     public List<string> Lines => [.. Current.Lines.Select(l => l.ToString())];
 }

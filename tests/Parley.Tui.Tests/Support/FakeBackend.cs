@@ -1,3 +1,4 @@
+using Parley.Client;
 using Parley.Protocol.Messages;
 using Parley.Tui.Model;
 
@@ -23,8 +24,12 @@ public sealed class FakeBackend : IChatBackend
 
     public Task<Joined> JoinAsync(string room) => Answer($"join {room}", () =>
     {
-        var joined = new Joined { Room = room, Topic = string.Empty, MemberCount = (uint)RoomMembers.Count };
+        var joined = new Joined
+        {
+            Room = room, Topic = string.Empty, MemberCount = (uint)RoomMembers.Count, LastSeq = RoomSeqs.LastSeq, ReadSeq = RoomSeqs.ReadSeq,
+        };
         joined.Members.AddRange(RoomMembers);
+        joined.MemberStates.AddRange(RoomMemberStates);
         return joined;
     });
 
@@ -53,10 +58,58 @@ public sealed class FakeBackend : IChatBackend
 
     public Task SetTopicAsync(string room, string topic) => Answer($"topic {room} {topic}".TrimEnd(), () => true);
 
+    /// <summary>Away members the fake server lists on join.</summary>
+    public List<MemberState> RoomMemberStates { get; } = [];
+
+    /// <summary>The room's last sequence number and the read marker the fake server reports on join.</summary>
+    public (ulong LastSeq, ulong ReadSeq) RoomSeqs { get; set; }
+
+    /// <summary>What whois answers; null: NO_SUCH_USER.</summary>
+    public WhoisInfo? WhoisAnswer { get; set; }
+
+    /// <summary>Stored messages by conversation (a room, or a peer's nickname), for backlogs.</summary>
+    public Dictionary<string, List<Delivered>> RoomHistory { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, List<DirectDelivered>> DirectHistory { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>When set, backlogs wait for this before they answer (to let live messages overtake them).</summary>
+    public TaskCompletionSource? HoldBacklogs { get; set; }
+
+    public Task SetAwayAsync(string? message) => Answer(message is null ? "back" : $"away {message}", () => true);
+
+    public Task<WhoisInfo> WhoisAsync(string nick)
+    {
+        Calls.Add($"whois {nick}");
+        return Fail is { } ex ? Task.FromException<WhoisInfo>(ex)
+            : WhoisAnswer is { } info ? Task.FromResult(info)
+            : Task.FromException<WhoisInfo>(new ParleyRequestException(ErrorCode.NoSuchUser, $"no user {nick} is online"));
+    }
+
+    public Task<IReadOnlyList<Delivered>> RoomBacklogAsync(string room, ulong throughSeq, int count) =>
+        Backlog($"backlog {room} {throughSeq} {count}", () => (IReadOnlyList<Delivered>)
+            [.. RoomHistory.GetValueOrDefault(room, []).Where(m => m.Seq <= throughSeq).TakeLast(count)]);
+
+    public Task<IReadOnlyList<DirectDelivered>> DirectBacklogAsync(string peer, ulong throughSeq, int count) =>
+        Backlog($"direct-backlog {peer} {throughSeq} {count}", () => (IReadOnlyList<DirectDelivered>)
+            [.. DirectHistory.GetValueOrDefault(peer, []).Where(m => m.Seq <= throughSeq).TakeLast(count)]);
+
+    public Task MarkReadAsync(string conversation, ulong seq) => Answer($"mark {conversation} {seq}", () => true);
+
     public void Quit(string? message)
     {
         QuitCalled = true;
         QuitMessage = message;
+    }
+
+    private async Task<T> Backlog<T>(string call, Func<T> result)
+    {
+        Calls.Add(call);
+        if (HoldBacklogs is { } hold)
+        {
+            await hold.Task;
+        }
+
+        return Fail is { } ex ? throw ex : result();
     }
 
     private Task<T> Answer<T>(string call, Func<T> result)

@@ -1,0 +1,108 @@
+using Parley.Protocol.Messages;
+
+namespace Parley.Client.Tests;
+
+// Away state across reconnects, and backlogs read backwards through History.
+public partial class SessionTests
+{
+    [Fact]
+    public async Task Away_is_set_again_on_a_new_connection_before_the_rooms_are_rejoined()
+    {
+        var servers = new ServerQueue();
+        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
+        {
+            Connection = { Nick = "alice" },
+            Backoff = new ReconnectBackoff { Jitter = () => 0 },
+        });
+        var events = new ChannelReaderAssert(session.Events);
+        session.Start();
+        FakeServer first = await servers.NextAsync();
+        await first.AcceptHelloAsync();
+        await events.NextOfTypeAsync<ConnectedEvent>();
+        Task<Joined> joining = session.JoinAsync("#a");
+        (uint joinId, _) = await first.ExpectAsync<Join>();
+        await first.SendAsync(joinId, new Joined { Room = "#a" });
+        await joining.WaitAsync(Harness.Timeout);
+
+        Task away = session.SetAwayAsync("lunch");
+        (uint awayId, SetAway set) = await first.ExpectAsync<SetAway>();
+        await first.SendAsync(awayId, new Ok());
+        await away.WaitAsync(Harness.Timeout);
+        await first.CloseAsync();
+
+        FakeServer second = await servers.NextAsync();
+        await second.AcceptHelloAsync();
+        (uint againId, SetAway again) = await second.ExpectAsync<SetAway>();
+        await second.SendAsync(againId, new Ok());
+        (uint rejoinId, Join rejoin) = await second.ExpectAsync<Join>();
+        await second.SendAsync(rejoinId, new Joined { Room = "#a" });
+        await events.NextOfTypeAsync<RejoinedEvent>();
+
+        Assert.Equal(("lunch", "lunch", "#a"), (set.Message, again.Message, rejoin.Room));
+        Assert.Equal("lunch", session.AwayMessage);
+
+        Task back = session.SetAwayAsync("  ");
+        (uint backId, SetAway cleared) = await second.ExpectAsync<SetAway>();
+        await second.SendAsync(backId, new Ok());
+        await back.WaitAsync(Harness.Timeout);
+        Assert.Equal(string.Empty, cleared.Message);
+        Assert.Null(session.AwayMessage);
+        Task quitting = session.QuitAsync();
+        await second.HangUpAfterClientAsync();
+        await quitting.WaitAsync(Harness.Timeout);
+    }
+
+    [Fact]
+    public async Task Away_set_without_a_connection_is_kept_and_set_on_the_first_one()
+    {
+        var servers = new ServerQueue();
+        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions { Connection = { Nick = "alice" } });
+
+        await session.SetAwayAsync("not here yet");
+        session.Start();
+        FakeServer server = await servers.NextAsync();
+        await server.AcceptHelloAsync();
+        (uint id, SetAway set) = await server.ExpectAsync<SetAway>();
+        await server.SendAsync(id, new Ok());
+
+        Assert.Equal("not here yet", set.Message);
+        Task quitting = session.QuitAsync();
+        await server.HangUpAfterClientAsync();
+        await quitting.WaitAsync(Harness.Timeout);
+    }
+
+    [Fact]
+    public async Task A_backlog_is_read_backwards_page_by_page_and_returned_oldest_first()
+    {
+        var servers = new ServerQueue();
+        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions { Connection = { Nick = "alice" } });
+        var events = new ChannelReaderAssert(session.Events);
+        session.Start();
+        FakeServer server = await servers.NextAsync();
+        await server.AcceptHelloAsync();
+        await events.NextOfTypeAsync<ConnectedEvent>();
+
+        Task<IReadOnlyList<Delivered>> reading = session.RoomBacklogAsync("#a", throughSeq: 300, count: 250);
+        (uint firstId, History first) = await server.ExpectAsync<History>();
+        await server.SendAsync(firstId, Page(first.Seq - first.Limit, first.Seq - 1, hasMore: true));
+        (uint secondId, History second) = await server.ExpectAsync<History>();
+        await server.SendAsync(secondId, Page(second.Seq - second.Limit, second.Seq - 1, hasMore: true));
+        IReadOnlyList<Delivered> backlog = await reading.WaitAsync(Harness.Timeout);
+
+        Assert.Equal(("#a", 301ul, false, 200u), (first.Conversation, first.Seq, first.Forward, first.Limit));
+        Assert.Equal((101ul, false, 50u), (second.Seq, second.Forward, second.Limit));
+        Assert.Equal(Enumerable.Range(51, 250).Select(i => (ulong)i), backlog.Select(m => m.Seq));
+        Assert.Empty(await session.RoomBacklogAsync("#empty", throughSeq: 0, count: 50));
+        Task quitting = session.QuitAsync();
+        Assert.IsType<Goodbye>((await server.TryReadAsync())!.Value.Message);
+        await server.HangUpAfterClientAsync();
+        await quitting.WaitAsync(Harness.Timeout);
+    }
+
+    private static HistoryPage Page(ulong from, ulong to, bool hasMore) => new()
+    {
+        Conversation = "#a",
+        Messages = { Enumerable.Range((int)from, (int)(to - from + 1)).Select(i => new Delivered { Room = "#a", From = "bob", Text = $"m{i}", Seq = (ulong)i }) },
+        HasMore = hasMore,
+    };
+}
