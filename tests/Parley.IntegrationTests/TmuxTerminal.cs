@@ -86,6 +86,9 @@ public sealed class TmuxTerminal : IAsyncDisposable
     /// <summary>The screen as text, one line per row (trailing blanks trimmed).</summary>
     public async Task<string> ScreenAsync(string target) => await TmuxAsync("capture-pane", "-p", "-t", target);
 
+    /// <summary>The screen with its attributes as SGR escape sequences (<c>capture-pane -e</c>), one line per row.</summary>
+    public async Task<string> ScreenWithAttributesAsync(string target) => await TmuxAsync("capture-pane", "-p", "-e", "-t", target);
+
     /// <summary>One row of the screen.</summary>
     public async Task<string> RowAsync(string target, int row)
     {

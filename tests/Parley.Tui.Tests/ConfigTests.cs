@@ -31,17 +31,19 @@ public sealed class ConfigTests : IDisposable
         Assert.Null(config.Nick);
         Assert.True(config.Bell);
         Assert.Equal("HH:mm", config.TimestampFormat);
+        Assert.Equal(50, config.Backlog);
     }
 
     [Fact]
     public void Saving_then_loading_gives_the_same_settings()
     {
         var store = new ConfigStore(Path.Combine(_directory, "parley", "config.json"));
-        store.Save(new ChatConfig { Nick = "zoë", Bell = false, TimestampFormat = "HH:mm:ss", Servers = [new SavedServer { Name = "home", Address = "chat.example:7000" }] });
+        store.Save(new ChatConfig { Nick = "zoë", Bell = false, TimestampFormat = "HH:mm:ss", Backlog = 0, Servers = [new SavedServer { Name = "home", Address = "chat.example:7000" }] });
         ChatConfig loaded = store.Load();
         Assert.Equal("zoë", loaded.Nick);
         Assert.False(loaded.Bell);
         Assert.Equal("HH:mm:ss", loaded.TimestampFormat);
+        Assert.Equal(0, loaded.Backlog);
         Assert.Equal("chat.example:7000", Assert.Single(loaded.Servers).Address);
     }
 

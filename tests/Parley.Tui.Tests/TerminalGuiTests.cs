@@ -20,11 +20,12 @@ public sealed class TerminalGuiTests : IDisposable
     private readonly Runnable _top = new();
     private readonly SessionToken _session;
     private readonly Chat _chat = new();
+    private readonly VirtualTimeProvider _time = new();
     private int _changes;
 
     public TerminalGuiTests()
     {
-        _app = Application.Create(new VirtualTimeProvider());
+        _app = Application.Create(_time);
         _app.Init(DriverRegistry.Names.ANSI);
         _app.Driver!.SetScreenSize(100, 24);
         var view = new ChatView(_chat.Model, () => _changes++);
@@ -81,6 +82,28 @@ public sealed class TerminalGuiTests : IDisposable
         Assert.StartsWith(" #b", Screen(), StringComparison.Ordinal);
         _app.InjectKey(Key.D2.WithAlt);
         Assert.StartsWith(" #a", Screen(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Alt_2_and_keys_typed_in_the_same_read_all_arrive()
+    {
+        // What a terminal sends for Alt+2 then "hi" typed at once: Terminal.Gui's parser swallows all of it.
+        IInputProcessor input = _app.Driver!.GetInputProcessor();
+        AltKeyRecovery.Attach(input, key => _chat.Model.HandleKey(key));
+        _chat.Join("#a").Join("#b");
+
+        foreach (char c in "\u001b2hi")
+        {
+            ((InputProcessorImpl<char>)input).InputQueue.Enqueue(c);
+        }
+
+        input.ProcessQueue();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        input.ProcessQueue();
+
+        string screen = Screen();
+        Assert.StartsWith(" #a", screen, StringComparison.Ordinal);
+        Assert.Contains("[#a] hi", screen, StringComparison.Ordinal);
     }
 
     [Fact]

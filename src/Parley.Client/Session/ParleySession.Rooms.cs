@@ -109,6 +109,10 @@ public sealed partial class ParleySession
             case PresenceEvent { Presence: { Kind: PresenceKind.Nick } p } when SameNick(p.Nick, Nick):
                 Volatile.Write(ref _nick, p.NewNick);
                 break;
+            case PresenceEvent { Presence: { Kind: PresenceKind.Kicked } p } when SameNick(p.Nick, Nick):
+                // Out of the room by an operator's hand: rejoining it by ourselves after a reconnect would undo the kick.
+                Forget(p.Room);
+                break;
         }
 
         return true;

@@ -1,4 +1,3 @@
-using Parley.Protocol.Messages;
 using Parley.Tui.Input;
 using Parley.Tui.Text;
 
@@ -15,9 +14,6 @@ public sealed partial class ChatBuffer
     public const int MaxLines = 5000;
 
     private readonly List<ChatLine> _lines = [];
-    private readonly SortedDictionary<string, string> _members = new(StringComparer.Ordinal);
-    // Away members by nickname key, with their away messages.
-    private readonly Dictionary<string, string> _away = new(StringComparer.Ordinal);
     private readonly List<string> _recentSpeakers = [];
 
     public ChatBuffer(BufferKind kind, string name)
@@ -68,9 +64,6 @@ public sealed partial class ChatBuffer
 
     /// <summary>The input line's text and cursor while another buffer is shown.</summary>
     public (string Text, int Cursor) Draft { get; set; } = (string.Empty, 0);
-
-    /// <summary>Members in name order (display names, safe to draw).</summary>
-    public IEnumerable<string> Members => _members.Values;
 
     /// <summary>Nicknames that spoke here, the most recent first.</summary>
     public IReadOnlyList<string> RecentSpeakers => _recentSpeakers;
@@ -139,84 +132,6 @@ public sealed partial class ChatBuffer
     {
         ScrollRows = 0;
         NewBelow = 0;
-    }
-
-    /// <summary>Replaces the member list, with the away states <paramref name="states"/> lists (from Joined or Members).</summary>
-    public void SetMembers(IEnumerable<string> nicks, IEnumerable<MemberState>? states = null)
-    {
-        _members.Clear();
-        _away.Clear();
-        foreach (string nick in nicks)
-        {
-            AddMember(nick);
-        }
-
-        foreach (MemberState state in states ?? [])
-        {
-            SetAway(state.Nick, state.AwayMessage);
-        }
-    }
-
-    /// <summary>Adds a member; false when already there.</summary>
-    public bool AddMember(string nick)
-    {
-        if (nick.Length == 0)
-        {
-            return false;
-        }
-
-        string key = Names.Key(nick);
-        bool added = !_members.ContainsKey(key);
-        _members[key] = TerminalText.Line(nick);
-        return added;
-    }
-
-    public bool RemoveMember(string nick)
-    {
-        string key = Names.Key(nick);
-        _away.Remove(key);
-        return _members.Remove(key);
-    }
-
-    public bool HasMember(string nick) => _members.ContainsKey(Names.Key(nick));
-
-    /// <summary>Marks a member away with <paramref name="message"/>, or back with null or empty.</summary>
-    public void SetAway(string nick, string? message)
-    {
-        string key = Names.Key(nick);
-        if (string.IsNullOrEmpty(message))
-        {
-            _away.Remove(key);
-        }
-        else if (nick.Length > 0)
-        {
-            _away[key] = TerminalText.Line(message);
-        }
-    }
-
-    public bool IsAway(string nick) => _away.ContainsKey(Names.Key(nick));
-
-    /// <summary>The member's away message (safe to draw), or null when it is not away.</summary>
-    public string? AwayMessageOf(string nick) => _away.GetValueOrDefault(Names.Key(nick));
-
-    /// <summary>A member changed nickname: the member list, its away state and recent speakers follow.</summary>
-    public bool RenameMember(string from, string to)
-    {
-        string? away = AwayMessageOf(from);
-        bool had = RemoveMember(from);
-        if (had)
-        {
-            AddMember(to);
-            SetAway(to, away);
-        }
-
-        int i = _recentSpeakers.FindIndex(n => Names.Same(n, from));
-        if (i >= 0)
-        {
-            _recentSpeakers[i] = TerminalText.Line(to);
-        }
-
-        return had;
     }
 
     private void Spoke(string nick)

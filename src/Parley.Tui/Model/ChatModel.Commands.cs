@@ -165,6 +165,7 @@ public sealed partial class ChatModel
                 buffer.Joined = true;
                 buffer.AwaitingRejoin = false;
                 buffer.SetMembers(joined.Members, joined.MemberStates);
+                buffer.Modes = joined.Modes;
                 buffer.AddMember(Nick);
                 NoteAway(joined.MemberStates);
                 buffer.MemberCount = (int)Math.Max(joined.MemberCount, (uint)joined.Members.Count);

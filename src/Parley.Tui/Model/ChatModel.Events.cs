@@ -25,6 +25,15 @@ public sealed partial class ChatModel
             case TopicChangedEvent { Change: var t }:
                 OnTopic(t);
                 break;
+            case RoomModeChangedEvent { Change: var m }:
+                OnRoomModes(m);
+                break;
+            case MemberChangedEvent { Change: var m }:
+                OnMemberChanged(m);
+                break;
+            case InvitedEvent { Invitation: var i }:
+                OnInvited(i);
+                break;
             case ConnectingEvent c:
                 Status.State = ConnectionState.Connecting;
                 Status.Attempt = c.Attempt;
@@ -147,6 +156,9 @@ public sealed partial class ChatModel
                 break;
             case PresenceKind.Nick:
                 OnNick(buffer, p.Nick, p.NewNick);
+                break;
+            case PresenceKind.Kicked:
+                OnKicked(buffer, p);
                 break;
             case PresenceKind.Away or PresenceKind.Back:
                 OnAway(buffer, p.Nick, p.Kind == PresenceKind.Away ? p.Message : null);
@@ -305,6 +317,7 @@ public sealed partial class ChatModel
         buffer.AwaitingRejoin = false;
         buffer.Joined = true;
         buffer.SetMembers(r.Joined.Members, r.Joined.MemberStates);
+        buffer.Modes = r.Joined.Modes;
         buffer.MemberCount = (int)Math.Max(r.Joined.MemberCount, (uint)r.Joined.Members.Count);
         buffer.Topic = TerminalText.Line(r.Joined.Topic);
         buffer.ReadSeq = Math.Max(buffer.ReadSeq, r.Joined.ReadSeq);

@@ -131,7 +131,9 @@ public static partial class ScreenRenderer
             bool self = Names.Same(nick, model.Nick);
             bool away = b.IsAway(nick) || self && model.AwayMessage is not null;
             Style style = away ? Role.MemberAway : self ? Role.MemberSelf : new Style(Role.Nick, NickColors.IndexOf(nick));
-            screen.Write(left, y, CellWidth.Fit(nick, layout.MemberListWidth), style);
+            string mark = ChatModel.RoleMark(b.RoleOf(nick));
+            int x = screen.Write(left, y, mark, style);
+            screen.Write(x, y, CellWidth.Fit(nick, layout.MemberListWidth - mark.Length), style);
             y++;
         }
     }

@@ -68,6 +68,15 @@ public sealed class TuiHost : IUiDispatcher
             using IApplication app = Application.Create();
             app.Init();
             _app = app;
+            if (app.Driver is { } driver)
+            {
+                AltKeyRecovery.Attach(driver.GetInputProcessor(), key =>
+                {
+                    _model!.HandleKey(key);
+                    Changed();
+                });
+            }
+
             using var top = new Runnable();
             var view = new ChatView(_model!, Changed);
             top.Add(view);
