@@ -20,8 +20,8 @@ public enum ServerTrustFailure
 }
 
 /// <summary>
-/// The server's certificate was refused: the connection was closed after the TLS handshake's first flight,
-/// before anything of ours was sent. Reconnecting would meet the same certificate, so sessions stop.
+/// The server's certificate was refused: the connection was closed as the TLS handshake ended, before a single
+/// byte of ours (not even the Hello) was sent. Reconnecting would meet the same certificate, so sessions stop.
 /// </summary>
 public sealed class ServerTrustException : ParleyException
 {
