@@ -58,6 +58,18 @@ internal static class TestCertificates
             return fingerprint;
         }
 
+        /// <summary>
+        /// A new key and certificate written over the current archive files, the links untouched: a change a watcher on
+        /// <c>live/</c> does not see (only SIGHUP or the periodic check does). Returns the new fingerprint.
+        /// </summary>
+        public string RewriteInPlace(bool rsa = false)
+        {
+            (string certificate, string key, string fingerprint) = Create(rsa);
+            File.WriteAllText(Path.Combine(Root, "archive", $"fullchain{_version}.pem"), certificate);
+            File.WriteAllText(Path.Combine(Root, "archive", $"privkey{_version}.pem"), key);
+            return fingerprint;
+        }
+
         /// <summary>Points <paramref name="link"/> at <paramref name="target"/> in one rename, so no reader sees no file.</summary>
         private static void SwapLink(string link, string target)
         {
