@@ -1,4 +1,5 @@
 using Parley.Bench.Server;
+using Parley.Client;
 
 namespace Parley.Bench;
 
@@ -16,6 +17,15 @@ public sealed class BenchSettings
 
     /// <summary>fsync every group commit (the server's default). False measures without it.</summary>
     public bool SyncCommits { get; init; } = true;
+
+    /// <summary>
+    /// TLS (the default, as users run it): a server the bench starts uses its self-signed certificate and the bench trusts
+    /// exactly its fingerprint. False (<c>--insecure-no-tls</c>): plain TCP both ways.
+    /// </summary>
+    public bool Tls { get; init; } = true;
+
+    /// <summary>For <see cref="Server"/>: the fingerprint to accept (<c>--trust</c>); null: a public chain or a pinned key.</summary>
+    public string? TrustedFingerprint { get; init; }
 
     /// <summary>Standard error, or null for no progress display.</summary>
     public TextWriter? ProgressOutput { get; init; }
@@ -54,10 +64,11 @@ public sealed class BenchSettings
     {
         if (Server is not null)
         {
-            return await ServerUnderTest.AttachAsync(Server, ServerPid, cancellationToken).ConfigureAwait(false);
+            ClientTlsOptions? tls = Tls ? new ClientTlsOptions { TrustedFingerprint = TrustedFingerprint, RememberPins = false } : null;
+            return await ServerUnderTest.AttachAsync(Server, ServerPid, tls, cancellationToken).ConfigureAwait(false);
         }
 
         ServerLauncher launcher = Launcher ?? throw new InvalidOperationException("no --server given and no way to start parley serve");
-        return await ServerUnderTest.StartAsync(launcher, SyncCommits, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        return await ServerUnderTest.StartAsync(launcher, SyncCommits, Tls, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
     }
 }

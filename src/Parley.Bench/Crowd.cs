@@ -1,4 +1,5 @@
 using System.Net;
+using Parley.Bench.Server;
 using Parley.Bench.Wire;
 
 namespace Parley.Bench;
@@ -21,7 +22,7 @@ internal sealed class Crowd : IAsyncDisposable
     /// <paramref name="sources"/> (null: the kernel picks 127.0.0.1).
     /// </summary>
     public static async Task<Crowd> ConnectAsync(
-        IPEndPoint server, int count, Func<int, string> nick, Func<int, string> room, IPAddress[]? sources,
+        ServerUnderTest server, int count, Func<int, string> nick, Func<int, string> room, IPAddress[]? sources,
         int bufferSize, TimeSpan requestTimeout, Progress progress, string what, CancellationToken cancellationToken)
     {
         var members = new BenchClient[count];
@@ -32,7 +33,8 @@ internal sealed class Crowd : IAsyncDisposable
                 new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
                 async (i, token) =>
                 {
-                    BenchClient client = await BenchClient.ConnectAsync(server, sources?[i % sources.Length], bufferSize, token).ConfigureAwait(false);
+                    BenchClient client = await BenchClient.ConnectAsync(server.EndPoint, server.Trust, sources?[i % sources.Length], bufferSize, token)
+                        .ConfigureAwait(false);
                     members[i] = client;
                     await client.HelloAsync(nick(i), requestTimeout).ConfigureAwait(false);
                     await client.JoinAsync(room(i), requestTimeout).ConfigureAwait(false);

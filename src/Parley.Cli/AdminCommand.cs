@@ -2,13 +2,14 @@ using System.CommandLine;
 using Parley.Protocol;
 using Parley.Server.Hosting;
 using Parley.Server.Storage;
+using Parley.Server.Tls;
 using Parley.Storage.Sqlite;
 
 namespace Parley.Cli;
 
 /// <summary>
 /// <c>parley admin</c>: work on a server's data directory directly, without a connection. Subcommands:
-/// <c>export</c> (the <c>user</c> commands of issue 4 belong here too).
+/// <c>export</c>, <c>fingerprint</c> (the <c>user</c> commands of issue 4 belong here too).
 /// </summary>
 internal static class AdminCommand
 {
@@ -16,6 +17,47 @@ internal static class AdminCommand
     {
         var command = new Command("admin", "Work on a server's data directory (safe while the server runs)");
         command.Subcommands.Add(Export());
+        command.Subcommands.Add(Fingerprint());
+        return command;
+    }
+
+    /// <summary>
+    /// <c>parley admin fingerprint [--data DIR] [--tls-cert FILE]</c>: the server's TLS fingerprint, alone on one
+    /// line (what the banner printed and clients pin). Exit 1 with one line on stderr when there is no certificate.
+    /// </summary>
+    private static Command Fingerprint()
+    {
+        Option<string> data = Data();
+        var certificate = new Option<string?>("--tls-cert")
+        {
+            HelpName = "FILE",
+            Description = "The certificate given to parley serve --tls-cert, instead of the self-signed one in the data directory",
+        };
+        var command = new Command("fingerprint", "Print the server's TLS fingerprint (SHA256:...), for users to compare with what their client shows")
+        {
+            data, certificate,
+        };
+        command.SetAction(result =>
+        {
+            string file = result.GetValue(certificate)
+                ?? Path.Combine(ServerTlsOptions.SelfSignedDirectory(result.GetValue(data)!), ServerTlsOptions.SelfSignedCertificateName);
+            if (result.GetValue(certificate) is null && !File.Exists(file))
+            {
+                Console.Error.WriteLine($"parley admin fingerprint: no certificate yet: {file} is made on the server's first start (with TLS on)");
+                return 1;
+            }
+
+            try
+            {
+                Console.Out.WriteLine(ServerCertificate.FingerprintOfFile(file));
+                return 0;
+            }
+            catch (InvalidDataException ex)
+            {
+                Console.Error.WriteLine($"parley admin fingerprint: {ex.Message}");
+                return 1;
+            }
+        });
         return command;
     }
 

@@ -19,7 +19,9 @@ internal static class ChatCommand
             Description = "Line in, line out: events on stdout one per line, commands from stdin (for scripts, bots and dumb terminals)",
         };
 
+        var tls = new TlsFlags();
         var command = new Command("chat", "Chat on a Parley server") { server, name, plain };
+        tls.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             // The full screen needs a terminal on both sides; piped, chat falls back to plain mode.
@@ -38,12 +40,20 @@ internal static class ChatCommand
             using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             if (!result.GetValue(plain) && terminal)
             {
-                var options = new ChatAppOptions { Endpoint = result.GetValue(server), Nick = result.GetValue(name) ?? string.Empty, ClientName = CommonOptions.ClientName };
+                var options = new ChatAppOptions
+                {
+                    Endpoint = result.GetValue(server),
+                    Nick = result.GetValue(name) ?? string.Empty,
+                    ClientName = CommonOptions.ClientName,
+                    // An unknown server is asked about before the screen opens.
+                    Tls = tls.Read(result),
+                };
                 return await ChatApp.RunAsync(options, quit.Token).ConfigureAwait(false);
             }
 
             using var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
-            return await PlainChat.RunAsync(result.GetValue(server), result.GetValue(name) ?? string.Empty, stdin, Console.Out, quit.Token)
+            // Plain mode never asks: an unknown server is refused unless --trust or --trust-on-first-use is given.
+            return await PlainChat.RunAsync(result.GetValue(server), result.GetValue(name) ?? string.Empty, tls.Read(result), stdin, Console.Out, quit.Token)
                 .ConfigureAwait(false);
 
             void OnSignal(PosixSignalContext context)

@@ -10,6 +10,8 @@ internal static class Failure
     /// <summary>A description of <paramref name="ex"/>, or <c>null</c> for exceptions that are bugs (let them surface).</summary>
     public static string? Describe(Exception ex, CancellationTokenSource deadline, CancellationToken interrupted) => ex switch
     {
+        // Several lines: what happened, the risk, and what to do.
+        ServerTrustException t => t.Message,
         ParleyRequestException r => $"the server refused: {Words.Of(r.Code)}: {Words.Safe(r.Message)}",
         ParleyConnectionException { Info: { } info } => $"the connection closed: {Words.Of(info)}",
         ParleyConnectionException c => Words.Safe(c.Message),

@@ -13,7 +13,9 @@ internal static class HealthCommand
     {
         Argument<ParleyEndpoint> server = CommonOptions.Server();
         Option<double> timeout = CommonOptions.Timeout(5);
+        var tls = new TlsFlags();
         var command = new Command("health", "Check that a server accepts a connection and answers a ping; exit 0 or 1") { server, timeout };
+        tls.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             ParleyEndpoint endpoint = result.GetValue(server);
@@ -21,9 +23,8 @@ internal static class HealthCommand
             deadline.CancelAfter(TimeSpan.FromSeconds(result.GetValue(timeout)));
             try
             {
-                var options = new ParleyConnectionOptions { ClientName = CommonOptions.ClientName + " health" };
-                StreamTransport transport = await TcpTransport.ConnectAsync(endpoint, null, deadline.Token).ConfigureAwait(false);
-                ParleyConnection connection = await ParleyConnection.ConnectAsync(transport, options, deadline.Token).ConfigureAwait(false);
+                var options = new ParleyConnectionOptions { ClientName = CommonOptions.ClientName + " health", Tls = tls.Read(result) };
+                ParleyConnection connection = await ParleyConnection.ConnectAsync(endpoint, options, deadline.Token).ConfigureAwait(false);
                 await using (connection.ConfigureAwait(false))
                 {
                     TimeSpan rtt = await connection.PingAsync(deadline.Token).ConfigureAwait(false);

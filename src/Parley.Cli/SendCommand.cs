@@ -19,11 +19,13 @@ internal static class SendCommand
         Option<string> name = CommonOptions.Name("Nickname to send as (default: a guest name; name_ if taken)");
         var action = new Option<bool>("--action") { Description = "Send as an action, like /me" };
         Option<double> timeout = CommonOptions.Timeout(10);
+        var tls = new TlsFlags();
 
         var command = new Command("send", "Send one message to a room and exit; exit code 0 only when the server acknowledged it")
         {
             server, room, text, name, action, timeout,
         };
+        tls.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             ParleyEndpoint endpoint = result.GetValue(server);
@@ -38,9 +40,10 @@ internal static class SendCommand
                     ClientName = CommonOptions.ClientName,
                     // Bots sending concurrently under one name should all get through.
                     NickInUseRetries = 5,
+                    // Non-interactive: an unknown server is refused unless --trust or --trust-on-first-use says otherwise.
+                    Tls = tls.Read(result),
                 };
-                StreamTransport transport = await TcpTransport.ConnectAsync(endpoint, null, deadline.Token).ConfigureAwait(false);
-                ParleyConnection connection = await ParleyConnection.ConnectAsync(transport, options, deadline.Token).ConfigureAwait(false);
+                ParleyConnection connection = await ParleyConnection.ConnectAsync(endpoint, options, deadline.Token).ConfigureAwait(false);
                 await using (connection.ConfigureAwait(false))
                 {
                     Joined joined = await connection.JoinAsync(target, deadline.Token).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,8 +28,22 @@ internal static class ServeCommand
         var maxConnections = new Option<int?>("--max-connections") { Description = "Open connections in total (default 200000)" };
         var perAddress = new Option<int?>("--max-connections-per-ip") { Description = "Open connections from one IP address (default 64)" };
         var logLevel = new Option<string?>("--log-level") { Description = "Trace, Debug, Information (default), Warning, Error" };
+        var tlsCert = new Option<string?>("--tls-cert")
+        {
+            HelpName = "FILE",
+            Description = "PEM certificate chain, server certificate first (certbot's fullchain.pem); reloaded when it changes or on SIGHUP. " +
+                "Default: a self-signed certificate made on the first start in DATA/tls",
+        };
+        var tlsKey = new Option<string?>("--tls-key") { HelpName = "FILE", Description = "PEM private key of --tls-cert (certbot's privkey.pem)" };
+        var insecure = new Option<bool>("--insecure-no-tls")
+        {
+            Description = "Plain TCP, no TLS: everything crosses the network readable by anyone on the path. For tests and local use only",
+        };
 
-        var command = new Command("serve", "Run a Parley server") { listen, data, config, name, motd, maxConnections, perAddress, logLevel };
+        var command = new Command("serve", "Run a Parley server")
+        {
+            listen, data, config, name, motd, maxConnections, perAddress, logLevel, tlsCert, tlsKey, insecure,
+        };
         command.SetAction(async (result, cancellationToken) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -46,6 +61,13 @@ internal static class ServeCommand
             Set(nameof(ServerOptions.MaxConnections), result.GetValue(maxConnections));
             Set(nameof(ServerOptions.MaxConnectionsPerAddress), result.GetValue(perAddress));
             Set("Logging:LogLevel:Default", result.GetValue(logLevel));
+            Set("Tls:CertificateFile", result.GetValue(tlsCert));
+            Set("Tls:KeyFile", result.GetValue(tlsKey));
+            if (result.GetValue(insecure))
+            {
+                Set("Tls:Enabled", false);
+            }
+
             var settings = new ParleyServerSettings
             {
                 ConfigFile = result.GetValue(config),
@@ -82,6 +104,7 @@ internal static class ServeCommand
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OptionsValidationException or IOException or InvalidOperationException or System.Net.Sockets.SocketException
+                or InvalidDataException or UnauthorizedAccessException // a TLS certificate or key that does not load
                 or Parley.Server.Storage.StoreUnavailableException or UnsupportedSchemaVersionException)
             {
                 await Console.Error.WriteLineAsync($"parley serve: {ex.Message}").ConfigureAwait(false);
@@ -96,11 +119,36 @@ internal static class ServeCommand
             }
 
             Console.Out.WriteLine($"data directory {server.Options.DataDirectory}");
+            WriteTlsBanner(server);
             Console.Out.Flush();
+            // SIGHUP reloads the certificate files (as nginx and most daemons do); without a handler it would end the process.
+            using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                server.ReloadCertificate("SIGHUP");
+            });
             // The host's console lifetime turns SIGINT/SIGTERM into a graceful stop.
             await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         return 0;
+    }
+
+    /// <summary>The fingerprint users compare before trusting the server (scripts and tests read the line too), or a loud warning.</summary>
+    private static void WriteTlsBanner(ParleyServer server)
+    {
+        if (server.Tls?.Current is { } certificate)
+        {
+            Console.Out.WriteLine($"tls fingerprint {certificate.Fingerprint} ({certificate.Description})");
+            if (certificate.SelfSigned)
+            {
+                Console.Out.WriteLine("tls clients pin this fingerprint on first use; give it to your users to compare (parley admin fingerprint prints it again)");
+            }
+
+            return;
+        }
+
+        Console.Out.WriteLine("WARNING: TLS is OFF (--insecure-no-tls). Messages and everything else cross the network in plain text,");
+        Console.Out.WriteLine("WARNING: readable and changeable by anyone on the path. For tests and local use only.");
     }
 }

@@ -10,10 +10,15 @@ namespace Parley.Client;
 public sealed record DisconnectInfo(QuitReason Reason, string Message, ErrorCode Error = ErrorCode.Unspecified, bool Local = false)
 {
     /// <summary>
-    /// Reconnecting would meet the same answer: this side left on purpose, or the server refused the
-    /// protocol version or the name.
+    /// Reconnecting would meet the same answer: this side left on purpose, the server refused the
+    /// protocol version or the name, or its certificate was refused.
     /// </summary>
-    public bool IsFatal => Local || Error is ErrorCode.UnsupportedVersion or ErrorCode.InvalidName;
+    public bool IsFatal => Local || Trust is not null || Error is ErrorCode.UnsupportedVersion or ErrorCode.InvalidName;
+
+    /// <summary>Set when the server's certificate was refused (unknown, changed, not the one trusted): the whole explanation.</summary>
+    public ServerTrustException? Trust { get; init; }
+
+    internal static DisconnectInfo Untrusted(ServerTrustException refusal) => new(QuitReason.Unspecified, refusal.Summary) { Trust = refusal };
 
     internal static DisconnectInfo ClosedLocally(string? message) => new(QuitReason.Left, message ?? string.Empty, Local: true);
 

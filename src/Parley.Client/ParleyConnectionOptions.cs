@@ -45,6 +45,13 @@ public sealed class ParleyConnectionOptions
     /// <summary>How long a clean close waits for the server to hang up after our <c>Goodbye</c>. Default 2 s.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// TLS and how the server's identity is checked when the connection is opened by endpoint
+    /// (<see cref="ParleyConnection.ConnectAsync(ParleyEndpoint, ParleyConnectionOptions, CancellationToken)"/>,
+    /// <see cref="ParleySession.ForServer"/>). Default: TLS, public chain or pinned key, unknown servers refused.
+    /// </summary>
+    public ClientTlsOptions Tls { get; set; } = new();
+
     /// <summary>The clock for timeouts and heartbeats; tests pass a <c>FakeTimeProvider</c>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -65,4 +65,37 @@ internal static partial class Log
 
     [LoggerMessage(20, LogLevel.Debug, "Retention pass done: {Count} messages removed from {Rooms} rooms in {ElapsedMs} ms")]
     public static partial void RetentionPassDone(ILogger logger, int count, int rooms, long elapsedMs);
+
+    [LoggerMessage(21, LogLevel.Information, "TLS: {Certificate}, fingerprint {Fingerprint}")]
+    public static partial void TlsCertificateLoaded(ILogger logger, string certificate, string fingerprint);
+
+    [LoggerMessage(22, LogLevel.Warning, "TLS is OFF (--insecure-no-tls): messages, nicknames and everything else cross the network in plain text, readable and changeable by anyone on the path. For tests and local use only")]
+    public static partial void TlsDisabled(ILogger logger);
+
+    [LoggerMessage(23, LogLevel.Information, "TLS certificate reloaded ({Trigger}): {Certificate}, fingerprint {Fingerprint} (was {Previous})")]
+    public static partial void TlsCertificateReloaded(ILogger logger, string trigger, string certificate, string fingerprint, string previous);
+
+    [LoggerMessage(24, LogLevel.Error, "Reloading the TLS certificate ({Trigger}) failed; still using the one with fingerprint {Fingerprint}: {Detail}")]
+    public static partial void TlsCertificateReloadFailed(ILogger logger, string trigger, string fingerprint, string detail);
+
+    [LoggerMessage(25, LogLevel.Debug, "TLS certificate files read again ({Trigger}): unchanged, fingerprint {Fingerprint}")]
+    public static partial void TlsCertificateUnchanged(ILogger logger, string trigger, string fingerprint);
+
+    [LoggerMessage(26, LogLevel.Information, "Issued a self-signed TLS certificate {Path} ({Why}): fingerprint {Fingerprint}, expires {NotAfter:yyyy-MM-dd}")]
+    public static partial void SelfSignedIssued(ILogger logger, string path, string why, string fingerprint, DateTime notAfter);
+
+    [LoggerMessage(27, LogLevel.Warning, "The TLS key {Path} is missing while its certificate is there: making a new key, so the server's fingerprint changes and every client that pinned the old one will refuse it until told")]
+    public static partial void SelfSignedKeyMissing(ILogger logger, string path);
+
+    [LoggerMessage(28, LogLevel.Warning, "The TLS key {Path} is readable by other users: chmod 600 it")]
+    public static partial void KeyReadableByOthers(ILogger logger, string path);
+
+    [LoggerMessage(29, LogLevel.Warning, "The TLS certificate {Path} expired on {NotAfter:yyyy-MM-dd}: clients that check it (rather than pin its key) will refuse it")]
+    public static partial void TlsCertificateExpired(ILogger logger, string path, DateTime notAfter);
+
+    [LoggerMessage(30, LogLevel.Warning, "Cannot watch {Directory} for certificate changes ({Detail}); the periodic check and SIGHUP still reload it")]
+    public static partial void TlsWatchFailed(ILogger logger, string directory, string detail);
+
+    [LoggerMessage(31, LogLevel.Information, "SIGHUP: nothing to reload, TLS is off")]
+    public static partial void TlsReloadWithoutTls(ILogger logger);
 }

@@ -95,6 +95,9 @@ public sealed class ServerOptions
     /// <summary>How often the heartbeat scans connections for the deadlines above.</summary>
     public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>TLS: on by default with a self-signed certificate made on the first start. See <see cref="Tls.ServerTlsOptions"/>.</summary>
+    public Tls.ServerTlsOptions Tls { get; set; } = new();
+
     /// <summary>Per-room history limits by age and count, applied hourly. Default: everything is kept. See <see cref="Storage.RetentionOptions"/>.</summary>
     public Storage.RetentionOptions Retention { get; set; } = new();
 

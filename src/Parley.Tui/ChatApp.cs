@@ -23,6 +23,12 @@ public sealed class ChatAppOptions
     /// <summary>Where the configuration lives; default <see cref="ConfigStore.Default()"/>.</summary>
     public ConfigStore? Config { get; init; }
 
+    /// <summary>
+    /// TLS and the server's identity. Unless a prompt is set, an unknown server is asked about on the console
+    /// (<see cref="FirstRun.AskTrust"/>) before the screen opens; once it is open, nothing is asked.
+    /// </summary>
+    public ClientTlsOptions Tls { get; init; } = new();
+
     /// <summary>Where warnings go before the screen opens and after it closes.</summary>
     public TextWriter Errors { get; init; } = Console.Error;
 
@@ -37,6 +43,9 @@ public static class ChatApp
 {
     /// <summary>How long the goodbye to the server may take once the screen has closed.</summary>
     private static readonly TimeSpan QuitTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the identity check before the screen opens waits for the server.</summary>
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Exit code 0 after the user quit; 1 when the session had already stopped for good (refused by the server).</summary>
     public static async Task<int> RunAsync(ChatAppOptions options, CancellationToken stop)
@@ -56,6 +65,13 @@ public static class ChatApp
         }
 
         (ParleyEndpoint endpoint, string? savedNick) = config.Resolve(options.Endpoint);
+        options.Tls.PromptUnknownServer ??= (server, _) => ValueTask.FromResult(FirstRun.AskTrust(FirstRun.Console(), server));
+        var trust = new ServerTrust(endpoint, options.Tls);
+        if (!await SettleTrustAsync(trust, options.Errors, stop).ConfigureAwait(false))
+        {
+            return 1;
+        }
+
         string nick = options.Nick.Length > 0 ? options.Nick : savedNick ?? string.Empty;
         bool asked = false;
         if (nick.Length == 0)
@@ -88,9 +104,10 @@ public static class ChatApp
         var sessionOptions = new ParleySessionOptions
         {
             // A person would rather be "alice_" now than wait for an old connection of theirs to time out.
-            Connection = { Nick = nick, ClientName = options.ClientName, NickInUseRetries = 3, LoggerFactory = options.LoggerFactory },
+            Connection = { Nick = nick, ClientName = options.ClientName, NickInUseRetries = 3, LoggerFactory = options.LoggerFactory, Tls = options.Tls },
         };
-        ParleySession session = ParleySession.ForTcp(endpoint, sessionOptions);
+        // The same trust as the check above: a key accepted there must be presented on every (re)connection.
+        ParleySession session = ParleySession.ForServer(endpoint, sessionOptions, trust);
         await using (session.ConfigureAwait(false))
         {
             var host = new TuiHost(logger);
@@ -124,6 +141,44 @@ public static class ChatApp
 
             await Task.WhenAll(pump, lag).WaitAsync(QuitTimeout, CancellationToken.None).ConfigureAwait(false);
             return closedForGood ? 1 : 0;
+        }
+    }
+
+    /// <summary>
+    /// Connects once before the screen opens, so that an unknown server is asked about on the plain console and a
+    /// refused one is explained there. False (exit 1) when the server's certificate was refused. An unreachable
+    /// server is not an error here: the session keeps trying once the screen is up.
+    /// </summary>
+    private static async Task<bool> SettleTrustAsync(ServerTrust trust, TextWriter errors, CancellationToken stop)
+    {
+        if (!trust.Options.Enabled)
+        {
+            await errors.WriteLineAsync("parley chat: WARNING: --insecure-no-tls: no encryption and no check of the server's identity").ConfigureAwait(false);
+            return true;
+        }
+
+        // Bounds an unreachable server, not the user: the prompt does not watch the token, and a yes pins before the
+        // second connection, so a slow answer costs nothing but that connection (the session makes its own).
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(ProbeTimeout);
+        try
+        {
+            await ParleyTransport.ProbeAsync(trust, timeout.Token).ConfigureAwait(false);
+            if (trust.PinError is { } pinError)
+            {
+                await errors.WriteLineAsync($"parley chat: could not save the server's fingerprint: {pinError.Message}").ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (ServerTrustException ex)
+        {
+            await errors.WriteLineAsync($"parley chat: {ex.Message}").ConfigureAwait(false);
+            return false;
+        }
+        catch (Exception ex) when (ex is ParleyConnectionException or OperationCanceledException or System.Net.Sockets.SocketException or IOException)
+        {
+            return true;
         }
     }
 

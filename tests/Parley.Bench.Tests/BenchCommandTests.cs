@@ -23,6 +23,7 @@ public class BenchCommandTests
         Assert.Equal(2 * 2 * 300, r.GetProperty("sender_echoes").GetInt64());
         Assert.True(r.GetProperty("deliveries_per_second").GetDouble() > 0);
         Assert.True(r.GetProperty("passed").GetBoolean());
+        Assert.Contains("tls on", r.GetProperty("server").GetString(), StringComparison.Ordinal);
         JsonElement cost = r.GetProperty("cost");
         Assert.True(cost.GetProperty("server_cpu_seconds").GetDouble() >= 0);
         Assert.True(cost.GetProperty("server_rss_bytes").GetInt64() > 0);
@@ -84,8 +85,10 @@ public class BenchCommandTests
         {
             string line = await server.WaitForLineAsync(l => l.StartsWith("listening on ", StringComparison.Ordinal), reason: "with the bound port");
             string address = line["listening on ".Length..];
+            string tls = await server.WaitForLineAsync(l => l.StartsWith("tls fingerprint ", StringComparison.Ordinal), reason: "with its fingerprint");
+            string fingerprint = tls.Split(' ')[2];
 
-            JsonElement r = await RunJsonAsync("fanout", "--server", address, "--server-pid", $"{server.Id}",
+            JsonElement r = await RunJsonAsync("fanout", "--server", address, "--server-pid", $"{server.Id}", "--trust", fingerprint,
                 "--subs", "3", "--pubs", "1", "--msgs", "100", "--size", "16");
 
             Assert.Equal(0, r.GetProperty("lost").GetInt64());
@@ -101,12 +104,42 @@ public class BenchCommandTests
         }
     }
 
+    [Fact]
+    public async Task Insecure_no_tls_runs_the_server_and_the_bench_without_tls()
+    {
+        JsonElement r = await RunJsonAsync("fanout", "--insecure-no-tls", "--subs", "3", "--pubs", "1", "--msgs", "100", "--size", "16", "--warmup-msgs", "0");
+
+        Assert.Equal(300, r.GetProperty("deliveries").GetInt64());
+        Assert.Contains("tls off", r.GetProperty("server").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unpinned_running_server_is_refused_without_trust()
+    {
+        string data = Directory.CreateTempSubdirectory("parley-bench-test-").FullName;
+        await using ParleyProcess server = ParleyProcess.Start("serve", "--listen", "127.0.0.1:0", "--data", data, "--log-level", "Warning");
+        try
+        {
+            string line = await server.WaitForLineAsync(l => l.StartsWith("listening on ", StringComparison.Ordinal), reason: "with the bound port");
+
+            await using ParleyProcess bench = ParleyProcess.Start("bench", "fanout", "--server", line["listening on ".Length..], "--subs", "1", "--pubs", "1", "--msgs", "1", "--quiet");
+
+            Assert.Equal(2, await bench.WaitForExitAsync(RunLimit));
+            Assert.Contains(bench.ErrorLines, l => l.Contains("is not a known server", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("192.0.2.1:7275")]
     [InlineData("[2001:db8::1]:7275")]
     public async Task A_server_off_this_machine_is_refused_before_any_connection(string address)
     {
-        await Assert.ThrowsAsync<ArgumentException>(() => ServerUnderTest.AttachAsync(address, null, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => ServerUnderTest.AttachAsync(address, null, null, CancellationToken.None));
     }
 
     [Fact]

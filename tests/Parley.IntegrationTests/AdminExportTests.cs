@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Parley.Protocol.Messages;
 using Parley.TestUtilities;
@@ -30,8 +29,7 @@ public sealed class AdminExportTests : IDisposable
         ServerProcess server = await ServerProcess.StartAsync(0, _data);
         await using (server)
         {
-            var endpoint = IPEndPoint.Parse(server.Address);
-            await using WireClient alice = await WireClient.ConnectReadyAsync(endpoint, "alice", "#General", "#quiet", "#other");
+            await using WireClient alice = await WireClient.ConnectReadyAsync(server, "alice", "#General", "#quiet", "#other");
             await alice.SendAsync(new Say { Room = "#other", Text = "not in #general" });
             await alice.ExpectAsync<Sent>();
             for (int i = 0; i < texts.Count; i++)
@@ -75,7 +73,7 @@ public sealed class AdminExportTests : IDisposable
         ServerProcess server = await ServerProcess.StartAsync(0, _data);
         await using (server)
         {
-            await using WireClient alice = await WireClient.ConnectReadyAsync(IPEndPoint.Parse(server.Address), "alice", "#general");
+            await using WireClient alice = await WireClient.ConnectReadyAsync(server, "alice", "#general");
             await AssertFailsAsync(["admin", "export", "#nowhere", "--data", _data], "no room #nowhere in");
             await AssertFailsAsync(["admin", "export", "#not a room", "--data", _data], "#not a room is not a room name");
         }

@@ -23,6 +23,8 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
         int port = ServerProcess.FreePort();
         ServerProcess server = await ServerProcess.StartAsync(port, data);
         ParleyEndpoint endpoint = ParleyEndpoint.Parse(server.Address);
+        // Every restart keeps the data directory, so the key: the sessions reconnect over TLS to the fingerprint they trust.
+        ClientTlsOptions tls = TestTls.For(server);
         var sessions = new List<ParleySession>();
         var received = new ConcurrentDictionary<int, List<ulong>>();
         var acked = new ConcurrentBag<(string Text, ulong Seq, ulong MessageId)>();
@@ -32,9 +34,9 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
         {
             for (int i = 0; i < clients; i++)
             {
-                var session = ParleySession.ForTcp(endpoint, new ParleySessionOptions
+                var session = ParleySession.ForServer(endpoint, new ParleySessionOptions
                 {
-                    Connection = { Nick = $"u{i}" },
+                    Connection = { Nick = $"u{i}", Tls = tls },
                     Backoff = new ReconnectBackoff { BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(500) },
                 });
                 sessions.Add(session);
@@ -62,8 +64,7 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
             await Task.WhenAll(senders);
 
             // The stored history, read back through the protocol.
-            await using ParleyConnection reader = await ParleyConnection.ConnectAsync(
-                await TcpTransport.ConnectAsync(endpoint), new ParleyConnectionOptions { Nick = "auditor" });
+            await using ParleyConnection reader = await ParleyConnection.ConnectAsync(endpoint, new ParleyConnectionOptions { Nick = "auditor", Tls = tls });
             List<Delivered> history = await ReadWholeHistoryAsync(reader);
             output.WriteLine($"{acked.Count} acknowledged, {history.Count} stored, {kills} SIGKILLs");
 

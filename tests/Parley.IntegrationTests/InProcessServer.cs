@@ -30,16 +30,24 @@ internal sealed class InProcessServer : IAsyncDisposable
 
     public IPEndPoint EndPoint => Server.BoundEndPoints[0];
 
+    /// <summary>The TLS fingerprint of the certificate in use now, or null with TLS off (the default here).</summary>
+    public string? Fingerprint => Server.Tls?.Current.Fingerprint;
+
     public IServiceProvider Services => _app.Services;
 
-    /// <param name="overrides">Settings, as configuration keys.</param>
+    /// <param name="overrides">
+    /// Settings, as configuration keys. TLS is off unless they say <c>["Tls:Enabled"] = "true"</c>: the in-process tests
+    /// talk frames (hostile ones included) and TLS is not their point; TlsTests, and the end-to-end tests against the
+    /// real <c>parley serve</c>, run over TLS.
+    /// </param>
     /// <param name="time">The server's clock (a fake one for timer-driven behaviour); the system clock when null.</param>
-    public static async Task<InProcessServer> StartAsync(Dictionary<string, string?>? overrides = null, TimeProvider? time = null)
+    /// <param name="listen">Where to listen; a free port by default.</param>
+    public static async Task<InProcessServer> StartAsync(Dictionary<string, string?>? overrides = null, TimeProvider? time = null, string listen = "127.0.0.1:0")
     {
         var errors = new ConcurrentQueue<string>();
         WebApplication app = ParleyServerHost.Build(new ParleyServerSettings
         {
-            Listen = ["127.0.0.1:0"],
+            Listen = [listen],
             UseEnvironment = false,
             Overrides = WithDataDirectory(overrides),
             ConfigureLogging = logging => logging.AddProvider(new ErrorRecorder(errors)),
@@ -47,7 +55,16 @@ internal sealed class InProcessServer : IAsyncDisposable
             StoreFactory = options => SqliteChatStore.InDataDirectory(options.DataDirectory!),
             Time = time,
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new InProcessServer(app, errors);
     }
 
@@ -56,6 +73,7 @@ internal sealed class InProcessServer : IAsyncDisposable
     {
         var all = new Dictionary<string, string?>(overrides ?? []);
         all.TryAdd("DataDirectory", Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N")));
+        all.TryAdd("Tls:Enabled", "false");
         return all;
     }
 

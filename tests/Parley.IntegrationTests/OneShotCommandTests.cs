@@ -11,10 +11,10 @@ public sealed class OneShotCommandTests
     public async Task Send_exits_0_once_acknowledged_and_the_room_receives_the_message()
     {
         await using ServerProcess server = await ServerProcess.StartAsync();
-        await using ChatProcess watcher = await ChatProcess.StartAsync(server.Address, "watcher");
+        await using ChatProcess watcher = await ChatProcess.StartAsync(server, "watcher");
         await watcher.JoinAsync("#news");
 
-        await using ParleyProcess send = ParleyProcess.Start("send", server.Address, "#news", "deploy finished", "--name", "bot");
+        await using ParleyProcess send = ParleyProcess.Start(["send", server.Address, "#news", "deploy finished", "--name", "bot", .. server.ClientArgs]);
 
         Assert.True(await send.WaitForExitAsync() == 0, send.Explain("send did not exit 0"));
         Assert.Matches(@"^sent to #news \(seq \d+\)$", Assert.Single(send.Lines));
@@ -27,7 +27,7 @@ public sealed class OneShotCommandTests
     {
         await using ServerProcess server = await ServerProcess.StartAsync();
 
-        await using ParleyProcess send = ParleyProcess.Start("send", server.Address, "no room", "hello");
+        await using ParleyProcess send = ParleyProcess.Start(["send", server.Address, "no room", "hello", .. server.ClientArgs]);
 
         Assert.NotEqual(0, await send.WaitForExitAsync());
         Assert.Contains(send.ErrorLines, l => l.Contains("not sent", StringComparison.Ordinal) && l.Contains("INVALID_NAME", StringComparison.Ordinal));
@@ -48,7 +48,7 @@ public sealed class OneShotCommandTests
     {
         await using ServerProcess server = await ServerProcess.StartAsync();
 
-        await using ParleyProcess health = ParleyProcess.Start("health", server.Address);
+        await using ParleyProcess health = ParleyProcess.Start(["health", server.Address, .. server.ClientArgs]);
 
         Assert.True(await health.WaitForExitAsync() == 0, health.Explain("health did not exit 0"));
         Assert.Matches($@"^ok: .+ at {server.Address.Replace(".", @"\.", StringComparison.Ordinal)}, rtt [0-9.]+ ms$", Assert.Single(health.Lines));

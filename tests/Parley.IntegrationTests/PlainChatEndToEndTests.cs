@@ -14,9 +14,9 @@ public sealed partial class PlainChatEndToEndTests
     public async Task Three_clients_in_two_rooms_and_by_direct_message_each_see_exactly_their_lines_once_and_in_order()
     {
         await using ServerProcess server = await ServerProcess.StartAsync();
-        await using ChatProcess alice = await ChatProcess.StartAsync(server.Address, "alice");
-        await using ChatProcess bob = await ChatProcess.StartAsync(server.Address, "bob");
-        await using ChatProcess carol = await ChatProcess.StartAsync(server.Address, "carol");
+        await using ChatProcess alice = await ChatProcess.StartAsync(server, "alice");
+        await using ChatProcess bob = await ChatProcess.StartAsync(server, "bob");
+        await using ChatProcess carol = await ChatProcess.StartAsync(server, "carol");
         // #b first, so that #a, joined last, is everyone's current room.
         await alice.JoinAsync("#b");
         await bob.JoinAsync("#b");
@@ -77,9 +77,9 @@ public sealed partial class PlainChatEndToEndTests
     public async Task Sigterm_quits_like_quit_and_end_of_input_too()
     {
         await using ServerProcess server = await ServerProcess.StartAsync();
-        await using ChatProcess alice = await ChatProcess.StartAsync(server.Address, "alice");
-        await using ChatProcess bob = await ChatProcess.StartAsync(server.Address, "bob");
-        await using ChatProcess carol = await ChatProcess.StartAsync(server.Address, "carol");
+        await using ChatProcess alice = await ChatProcess.StartAsync(server, "alice");
+        await using ChatProcess bob = await ChatProcess.StartAsync(server, "bob");
+        await using ChatProcess carol = await ChatProcess.StartAsync(server, "carol");
         foreach (ChatProcess who in new[] { alice, bob, carol })
         {
             await who.JoinAsync("#a");
@@ -100,7 +100,7 @@ public sealed partial class PlainChatEndToEndTests
     {
         await using ServerProcess server = await ServerProcess.StartAsync();
 
-        await using ParleyProcess chat = ParleyProcess.Start("chat", server.Address, "--plain", "--name", "9lives");
+        await using ParleyProcess chat = ParleyProcess.Start(["chat", server.Address, "--plain", "--name", "9lives", .. server.ClientArgs]);
 
         Assert.Equal(1, await chat.WaitForExitAsync());
         Assert.StartsWith("-- disconnected: INVALID_NAME (", chat.Lines[^1], StringComparison.Ordinal);

@@ -2,15 +2,19 @@ using Parley.TestUtilities;
 
 namespace Parley.IntegrationTests;
 
-/// <summary>A plain-mode client across a server restart: told why, backs off, reconnects, rejoins, chats on.</summary>
+/// <summary>
+/// A plain-mode client across a server restart: told why, backs off, reconnects over TLS to the same key (the
+/// data directory is kept, as on a real restart), rejoins, chats on.
+/// </summary>
 public sealed class ReconnectEndToEndTests
 {
     [Fact]
     public async Task A_client_outlives_a_server_restart_and_rejoins_its_room()
     {
-        ServerProcess first = await ServerProcess.StartAsync();
+        using var data = new TempDirectory();
+        ServerProcess first = await ServerProcess.StartAsync(0, data.Path);
         int port = first.Port;
-        await using ChatProcess alice = await ChatProcess.StartAsync(first.Address, "alice");
+        await using ChatProcess alice = await ChatProcess.StartAsync(first, "alice");
         await alice.JoinAsync("#a");
         int mark = alice.Lines.Count;
 
@@ -20,10 +24,11 @@ public sealed class ReconnectEndToEndTests
         Assert.Equal(0, await first.Process.WaitForExitAsync());
         await first.DisposeAsync();
 
-        await using ServerProcess second = await ServerProcess.StartAsync(port);
+        await using ServerProcess second = await ServerProcess.StartAsync(port, data.Path);
+        Assert.Equal(first.Fingerprint, second.Fingerprint);
         await alice.Process.WaitForLineAsync(l => l == $"-- connected to {second.Address} as alice", mark, reason: "reconnected");
         await alice.Process.WaitForLineAsync(l => l.StartsWith("[#a] -- rejoined", StringComparison.Ordinal), mark, reason: "rejoined #a");
-        await using ChatProcess bob = await ChatProcess.StartAsync(second.Address, "bob");
+        await using ChatProcess bob = await ChatProcess.StartAsync(second, "bob");
         await bob.JoinAsync("#a");
         await alice.TypeAsync("back again");
 

@@ -12,6 +12,7 @@ public sealed class SessionResumeTests
     {
         await using ServerProcess server = await ServerProcess.StartAsync();
         ParleyEndpoint endpoint = ParleyEndpoint.Parse(server.Address);
+        ClientTlsOptions tls = TestTls.For(server);
         // The test decides when alice may reconnect, so the gap is certain, not a race with the backoff.
         var reconnectAllowed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         StreamTransport? aliceSocket = null;
@@ -23,7 +24,7 @@ public sealed class SessionResumeTests
                 await reconnectAllowed.Task.WaitAsync(ct);
             }
 
-            return aliceSocket = await TcpTransport.ConnectAsync(endpoint, cancellationToken: ct);
+            return aliceSocket = await ParleyTransport.ConnectAsync(endpoint, tls, ct);
         }
 
         await using var alice = new ParleySession(server.Address, ConnectAlice, new ParleySessionOptions
@@ -35,8 +36,7 @@ public sealed class SessionResumeTests
         alice.Start();
         await Poll.UntilAsync(() => seen.Any<ConnectedEvent>(), "alice is connected");
         await alice.JoinAsync("#a");
-        await using ParleyConnection bob = await ParleyConnection.ConnectAsync(
-            await TcpTransport.ConnectAsync(endpoint), new ParleyConnectionOptions { Nick = "bob" });
+        await using ParleyConnection bob = await ParleyConnection.ConnectAsync(endpoint, new ParleyConnectionOptions { Nick = "bob", Tls = tls });
         await bob.JoinAsync("#a");
         await bob.SayAsync("#a", "before");
         await Poll.UntilAsync(() => seen.Texts().Contains("before"), "alice has bob's first line");

@@ -24,19 +24,24 @@ public sealed class TmuxTerminal : IAsyncDisposable
 
     public TmuxTerminal() => Directory.CreateDirectory(_directory);
 
+    /// <summary>A client of <paramref name="server"/> that trusts its fingerprint (<c>--trust</c>), as <see cref="StartChatAsync(string, string?, string?, IReadOnlyList{string}?)"/>.</summary>
+    public Task<string> StartChatAsync(ServerProcess server, string? nick, string? name = null) =>
+        StartChatAsync(server.Address, nick, name, server.ClientArgs);
+
     /// <summary>
-    /// Starts <c>parley chat ADDRESS --name NICK</c> (without <c>--name</c> when <paramref name="nick"/> is null) in a
-    /// session called <paramref name="name"/>, with a configuration directory of its own; returns its target.
+    /// Starts <c>parley chat ADDRESS --name NICK ARGS</c> (without <c>--name</c> when <paramref name="nick"/> is null) in a
+    /// session called <paramref name="name"/>, with configuration and data directories of its own; returns its target.
     /// </summary>
-    public async Task<string> StartChatAsync(string address, string? nick, string? name = null)
+    public async Task<string> StartChatAsync(string address, string? nick, string? name = null, IReadOnlyList<string>? extraArgs = null)
     {
         name ??= nick ?? throw new ArgumentNullException(nameof(name));
         // The pane's shell writes the client's exit status to a file: tmux 3.3 was seen not reaping a pane whose
         // client had used the console for a prompt before the full screen, leaving #{pane_dead_status} empty.
         string command = string.Join(' ', new[]
         {
-            "env", $"XDG_CONFIG_HOME={Quote(ConfigHome(name))}", "DOTNET_NOLOGO=1",
+            "env", $"XDG_CONFIG_HOME={Quote(ConfigHome(name))}", $"XDG_DATA_HOME={Quote(DataHome(name))}", "DOTNET_NOLOGO=1",
             Quote(DotnetHost()), Quote(ParleyProcess.ParleyDll), "chat", Quote(address), nick is null ? string.Empty : "--name " + Quote(nick),
+            string.Join(' ', (extraArgs ?? []).Select(Quote)),
             "2>" + Quote(ErrorFile(name)) + ";", "echo", "$?", ">" + Quote(StatusFile(name)),
         });
         await TmuxAsync("new-session", "-d", "-s", name, "-x", Width.ToString(CultureInfo.InvariantCulture), "-y", Height.ToString(CultureInfo.InvariantCulture), command);
@@ -55,6 +60,9 @@ public sealed class TmuxTerminal : IAsyncDisposable
 
     /// <summary>The <c>XDG_CONFIG_HOME</c> the client in session <paramref name="name"/> runs with.</summary>
     public string ConfigHome(string name) => Path.Combine(_directory, "config-" + name);
+
+    /// <summary>The <c>XDG_DATA_HOME</c> the client in session <paramref name="name"/> runs with (its known servers are there).</summary>
+    public string DataHome(string name) => Path.Combine(_directory, "data-" + name);
 
     /// <summary>Resizes the client's terminal, as dragging a window edge would.</summary>
     public Task ResizeAsync(string target, int width, int height) =>

@@ -19,7 +19,7 @@ public sealed partial class TuiEndToEndTests
         await using ServerProcess server = await ServerProcess.StartAsync();
         await using var terminal = new TmuxTerminal();
         string alice = await StartInRoomAsync(terminal, server, "alice", "#a");
-        await using ChatProcess carol = await ChatProcess.StartAsync(server.Address, "carol");
+        await using ChatProcess carol = await ChatProcess.StartAsync(server, "carol");
         await carol.JoinAsync("#a");
 
         await terminal.TypeAsync(alice, "half typed li");
@@ -93,7 +93,9 @@ public sealed partial class TuiEndToEndTests
     [Fact]
     public async Task Restarting_the_server_shows_reconnecting_then_connected_with_the_rooms_rejoined()
     {
-        ServerProcess first = await ServerProcess.StartAsync();
+        // The same data directory, so the same key: the client's pin still holds after the restart.
+        using var data = new TempDirectory();
+        ServerProcess first = await ServerProcess.StartAsync(0, data.Path);
         int port = first.Port;
         await using var terminal = new TmuxTerminal();
         string alice = await StartInRoomAsync(terminal, first, "alice", "#a");
@@ -103,13 +105,14 @@ public sealed partial class TuiEndToEndTests
         await terminal.WaitForScreenAsync(alice, s => ReconnectingIn().IsMatch(Row(s, StatusRow)), "saying 'reconnecting in N s (try K)'");
         await first.DisposeAsync();
 
-        await using ServerProcess second = await ServerProcess.StartAsync(port);
+        await using ServerProcess second = await ServerProcess.StartAsync(port, data.Path);
+        Assert.Equal(first.Fingerprint, second.Fingerprint);
         await terminal.WaitForScreenAsync(
             alice,
             s => Row(s, StatusRow).Contains(": connected]", StringComparison.Ordinal) && s.Contains("rejoined #b", StringComparison.Ordinal),
             "connected again, with #b rejoined",
             TimeSpan.FromSeconds(60));
-        await using ChatProcess bob = await ChatProcess.StartAsync(second.Address, "bob");
+        await using ChatProcess bob = await ChatProcess.StartAsync(second, "bob");
         await bob.JoinAsync("#a");
         await bob.JoinAsync("#b");
         await SayAsync(terminal, alice, "back again");
@@ -124,7 +127,7 @@ public sealed partial class TuiEndToEndTests
         await using ServerProcess server = await ServerProcess.StartAsync();
         await using var terminal = new TmuxTerminal();
         string alice = await StartInRoomAsync(terminal, server, "alice", "#a");
-        await using ChatProcess mallory = await ChatProcess.StartAsync(server.Address, "mallory");
+        await using ChatProcess mallory = await ChatProcess.StartAsync(server, "mallory");
         await mallory.JoinAsync("#a");
         await terminal.WaitForScreenAsync(alice, s => s.Contains("mallory joined", StringComparison.Ordinal), "showing mallory's join");
         string title = await terminal.TitleAsync(alice);
@@ -150,7 +153,7 @@ public sealed partial class TuiEndToEndTests
     {
         await using ServerProcess server = await ServerProcess.StartAsync();
         await using var terminal = new TmuxTerminal();
-        string first = await terminal.StartChatAsync(server.Address, nick: null, name: "first");
+        string first = await terminal.StartChatAsync(server, nick: null, name: "first");
         await terminal.WaitForScreenAsync(first, s => s.Contains("Nickname:", StringComparison.Ordinal), "asking for a nickname");
         await SayAsync(terminal, first, "zed");
         await terminal.WaitForScreenAsync(first, s => Row(s, StatusRow).Contains("[zed] [", StringComparison.Ordinal) && Row(s, StatusRow).Contains(": connected]", StringComparison.Ordinal), "connected as zed");
@@ -158,7 +161,7 @@ public sealed partial class TuiEndToEndTests
         Assert.Contains("\"nick\": \"zed\"", saved, StringComparison.Ordinal);
 
         await JoinAsync(terminal, first, "#a");
-        await using ChatProcess bob = await ChatProcess.StartAsync(server.Address, "bob");
+        await using ChatProcess bob = await ChatProcess.StartAsync(server, "bob");
         await bob.JoinAsync("#a");
         await SayAsync(terminal, first, "/quit see you");
         await bob.WaitForLineAsync(l => l == "[#a] <-- zed quit (left: see you)", reason: "with zed's goodbye");
@@ -172,7 +175,7 @@ public sealed partial class TuiEndToEndTests
         await using var terminal = new TmuxTerminal();
         string alice = await StartInRoomAsync(terminal, server, "alice", "#a");
         await JoinAsync(terminal, alice, "#b");
-        await using ChatProcess bob = await ChatProcess.StartAsync(server.Address, "bob");
+        await using ChatProcess bob = await ChatProcess.StartAsync(server, "bob");
         await bob.JoinAsync("#a");
         await bob.TypeAsync("日本語の文 and 🎉 emoji");
         await bob.TypeAsync("second");
@@ -215,7 +218,7 @@ public sealed partial class TuiEndToEndTests
     /// <summary>Starts a client, waits until it is connected, and joins <paramref name="room"/>.</summary>
     private static async Task<string> StartInRoomAsync(TmuxTerminal terminal, ServerProcess server, string nick, string room)
     {
-        string target = await terminal.StartChatAsync(server.Address, nick);
+        string target = await terminal.StartChatAsync(server, nick);
         await terminal.WaitForScreenAsync(target, s => Row(s, StatusRow).Contains(": connected]", StringComparison.Ordinal), "saying it is connected");
         await JoinAsync(terminal, target, room);
         return target;

@@ -1,16 +1,21 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Parley.Protocol;
 using Parley.Protocol.Messages;
+using Parley.TestUtilities;
 
 namespace Parley.IntegrationTests;
 
 /// <summary>
 /// A bare protocol client over a real socket, written from docs/PROTOCOL.md with only the codec:
-/// it lets tests misbehave on purpose (stop reading, reset mid-frame, send hostile headers).
+/// it lets tests misbehave on purpose (stop reading, reset mid-frame, send hostile headers). Over TLS it
+/// pins the server as the document tells a client in another language to: the SHA-256 of the
+/// certificate's SubjectPublicKeyInfo, compared with the fingerprint it was given.
 /// </summary>
 internal sealed class WireClient : IAsyncDisposable
 {
@@ -20,18 +25,23 @@ internal sealed class WireClient : IAsyncDisposable
     private readonly PipeWriter _output;
     private uint _nextId;
 
-    private WireClient(Socket socket, int receiveBuffer)
+    private WireClient(Socket socket, Stream stream, int receiveBuffer)
     {
         _socket = socket;
-        var stream = new NetworkStream(socket, ownsSocket: false);
         _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: receiveBuffer));
         _output = PipeWriter.Create(stream);
     }
 
     public Socket Socket => _socket;
 
-    /// <summary>Connects; a small <paramref name="receiveBuffer"/> makes a client that stops reading stall sooner.</summary>
-    public static async Task<WireClient> ConnectAsync(IPEndPoint server, int receiveBuffer = 64 * 1024)
+    /// <summary>Connects over plain TCP; a small <paramref name="receiveBuffer"/> makes a client that stops reading stall sooner.</summary>
+    public static Task<WireClient> ConnectAsync(IPEndPoint server, int receiveBuffer = 64 * 1024) => ConnectAsync(server, null, receiveBuffer);
+
+    /// <summary>Connects to a server process: over TLS accepting only its fingerprint, or plain when it runs without TLS.</summary>
+    public static Task<WireClient> ConnectAsync(ServerProcess server) => ConnectAsync(IPEndPoint.Parse(server.Address), server.Fingerprint);
+
+    /// <summary>Connects, then over TLS when <paramref name="fingerprint"/> is given (accepting that key and no other).</summary>
+    public static async Task<WireClient> ConnectAsync(IPEndPoint server, string? fingerprint, int receiveBuffer = 64 * 1024)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBuffer < 64 * 1024)
@@ -40,12 +50,32 @@ internal sealed class WireClient : IAsyncDisposable
         }
 
         await socket.ConnectAsync(server);
-        return new WireClient(socket, Math.Max(receiveBuffer, 4096));
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        if (fingerprint is not null)
+        {
+            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is X509Certificate2 leaf && TlsFingerprint.Of(leaf) == fingerprint,
+            });
+            stream = ssl;
+        }
+
+        return new WireClient(socket, stream, Math.Max(receiveBuffer, 4096));
     }
 
-    public static async Task<WireClient> ConnectReadyAsync(IPEndPoint server, string nick, params string[] rooms)
+    /// <summary>Connects to a server process (see <see cref="ConnectAsync(ServerProcess)"/>), says Hello as <paramref name="nick"/> and joins <paramref name="rooms"/>.</summary>
+    public static Task<WireClient> ConnectReadyAsync(ServerProcess server, string nick, params string[] rooms) =>
+        ConnectReadyAsync(IPEndPoint.Parse(server.Address), server.Fingerprint, nick, rooms);
+
+    public static Task<WireClient> ConnectReadyAsync(IPEndPoint server, string nick, params string[] rooms) =>
+        ConnectReadyAsync(server, null, nick, rooms);
+
+    public static async Task<WireClient> ConnectReadyAsync(IPEndPoint server, string? fingerprint, string nick, params string[] rooms)
     {
-        WireClient client = await ConnectAsync(server);
+        WireClient client = await ConnectAsync(server, fingerprint);
         await client.SendAsync(new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = "wire-test", Nick = nick });
         await client.ExpectAsync<Welcome>();
         foreach (string room in rooms)
@@ -133,7 +163,15 @@ internal sealed class WireClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _input.CompleteAsync();
-        await _output.CompleteAsync();
+        try
+        {
+            await _output.CompleteAsync();
+        }
+        catch (IOException)
+        {
+            // Completing flushes what is left, and the server may have gone.
+        }
+
         _socket.Dispose();
     }
 }

@@ -15,10 +15,13 @@ public sealed class ChatProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Lines => Process.Lines;
 
+    /// <summary>Starts a client of <paramref name="server"/> (trusting its fingerprint) and waits until it is connected.</summary>
+    public static Task<ChatProcess> StartAsync(ServerProcess server, string nick) => StartAsync(server.Address, nick, server.ClientArgs);
+
     /// <summary>Starts the client and waits for <c>-- connected to ADDRESS as NICK</c>.</summary>
-    public static async Task<ChatProcess> StartAsync(string address, string nick)
+    public static async Task<ChatProcess> StartAsync(string address, string nick, params string[] extraArgs)
     {
-        ParleyProcess process = ParleyProcess.Start("chat", address, "--plain", "--name", nick);
+        ParleyProcess process = ParleyProcess.Start(["chat", address, "--plain", "--name", nick, .. extraArgs]);
         try
         {
             await process.WaitForLineAsync(l => l == $"-- connected to {address} as {nick}", reason: "saying it is connected");

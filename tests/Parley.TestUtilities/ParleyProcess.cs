@@ -12,6 +12,7 @@ namespace Parley.TestUtilities;
 public sealed class ParleyProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly string? _ownDataHome;
     private readonly List<string> _stdout = [];
     private readonly List<string> _stderr = [];
     private readonly Lock _lock = new();
@@ -20,9 +21,10 @@ public sealed class ParleyProcess : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _stdoutClosed;
 
-    private ParleyProcess(Process process, string description)
+    private ParleyProcess(Process process, string description, string? ownDataHome)
     {
         _process = process;
+        _ownDataHome = ownDataHome;
         Description = description;
         _stdoutPump = PumpAsync(process.StandardOutput, _stdout, isStdout: true);
         _stderrPump = PumpAsync(process.StandardError, _stderr, isStdout: false);
@@ -66,8 +68,17 @@ public sealed class ParleyProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet parley.dll ARGS</c>.</summary>
-    public static ParleyProcess Start(params string[] args)
+    /// <summary>
+    /// Starts <c>dotnet parley.dll ARGS</c> with an <c>XDG_DATA_HOME</c> of its own (a fresh temporary directory, deleted on
+    /// dispose), so no test reads or writes the user's known servers.
+    /// </summary>
+    public static ParleyProcess Start(params string[] args) => Start(null, args);
+
+    /// <summary>
+    /// As <see cref="Start(string[])"/>, with these environment variables set; an <c>XDG_DATA_HOME</c> among them replaces
+    /// the fresh one (for tests where two runs must share known servers).
+    /// </summary>
+    public static ParleyProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         if (!File.Exists(ParleyDll))
         {
@@ -94,8 +105,20 @@ public sealed class ParleyProcess : IAsyncDisposable
         // Plain, predictable output: no colours, no terminal probing.
         info.Environment["NO_COLOR"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        string? ownDataHome = null;
+        if (environment is null || !environment.ContainsKey("XDG_DATA_HOME"))
+        {
+            ownDataHome = Path.Combine(Path.GetTempPath(), "parley-tests", "xdg-" + Guid.NewGuid().ToString("N"));
+            info.Environment["XDG_DATA_HOME"] = ownDataHome;
+        }
+
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         Process process = Process.Start(info) ?? throw new InvalidOperationException("the process did not start");
-        return new ParleyProcess(process, "parley " + string.Join(' ', args));
+        return new ParleyProcess(process, "parley " + string.Join(' ', args), ownDataHome);
     }
 
     /// <summary>Types a line into the process's standard input.</summary>
@@ -211,6 +234,22 @@ public sealed class ParleyProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            DeleteOwnDataHome();
+        }
+    }
+
+    private void DeleteOwnDataHome()
+    {
+        try
+        {
+            if (_ownDataHome is not null && Directory.Exists(_ownDataHome))
+            {
+                Directory.Delete(_ownDataHome, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left for the OS to clean up with the rest of the temporary directory.
         }
     }
 

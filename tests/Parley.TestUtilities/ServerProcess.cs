@@ -5,21 +5,23 @@ namespace Parley.TestUtilities;
 
 /// <summary>
 /// A real server for a test: <c>parley serve --listen 127.0.0.1:0 --data TEMP</c> as a child process, with
-/// the port it bound read back from its <c>listening on ADDR:PORT</c> line. Its data directory is a fresh
-/// temporary one, deleted on dispose.
+/// the port it bound read back from its <c>listening on ADDR:PORT</c> line and, with TLS on (the default), its
+/// fingerprint from its <c>tls fingerprint SHA256:...</c> line. Its data directory is a fresh temporary one,
+/// deleted on dispose.
 /// </summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly string _dataDirectory;
     private readonly bool _ownsData;
 
-    private ServerProcess(ParleyProcess process, string dataDirectory, bool ownsData, string address, int port)
+    private ServerProcess(ParleyProcess process, string dataDirectory, bool ownsData, string address, int port, string? fingerprint)
     {
         _dataDirectory = dataDirectory;
         _ownsData = ownsData;
         Process = process;
         Address = address;
         Port = port;
+        Fingerprint = fingerprint;
     }
 
     public ParleyProcess Process { get; }
@@ -28,6 +30,15 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public string Address { get; }
 
     public int Port { get; }
+
+    /// <summary>The server's TLS fingerprint (<c>SHA256:...</c>), or null when it runs with <c>--insecure-no-tls</c>.</summary>
+    public string? Fingerprint { get; }
+
+    /// <summary>The data directory.</summary>
+    public string DataDirectory => _dataDirectory;
+
+    /// <summary>What a client command needs to talk to this server: <c>--trust FINGERPRINT</c>, or <c>--insecure-no-tls</c>.</summary>
+    public string[] ClientArgs => Fingerprint is null ? ["--insecure-no-tls"] : ["--trust", Fingerprint];
 
     /// <summary>Starts a server on <paramref name="port"/> (0: any free port) and waits until it listens.</summary>
     public static Task<ServerProcess> StartAsync(int port = 0, params string[] extraArgs) =>
@@ -46,7 +57,13 @@ public sealed partial class ServerProcess : IAsyncDisposable
         {
             string line = await process.WaitForLineAsync(l => ListeningLine().IsMatch(l), reason: "'listening on 127.0.0.1:PORT'");
             Match match = ListeningLine().Match(line);
-            return new ServerProcess(process, data, dataDirectory is null, match.Groups["address"].Value, int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture));
+            // The banner goes on with the TLS line: the fingerprint, or the warning that TLS is off.
+            string tls = await process.WaitForLineAsync(
+                l => l.StartsWith("tls fingerprint ", StringComparison.Ordinal) || l.StartsWith("WARNING: TLS is OFF", StringComparison.Ordinal),
+                reason: "'tls fingerprint SHA256:...' or the warning that TLS is off");
+            Match fingerprint = FingerprintLine().Match(tls);
+            return new ServerProcess(process, data, dataDirectory is null, match.Groups["address"].Value,
+                int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture), fingerprint.Success ? fingerprint.Groups["fingerprint"].Value : null);
         }
         catch
         {
@@ -96,4 +113,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     [GeneratedRegex(@"listening on (?<address>127\.0\.0\.1:(?<port>\d+))")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"^tls fingerprint (?<fingerprint>SHA256:[A-Za-z0-9+/]{43}) ")]
+    private static partial Regex FingerprintLine();
 }

@@ -54,10 +54,10 @@ internal static class FanoutBench
         string room = $"#bench{run}";
         ServerUnderTest server = await settings.OpenServerAsync(cancellationToken).ConfigureAwait(false);
         await using var serverScope = server.ConfigureAwait(false);
-        Crowd subs = await Crowd.ConnectAsync(server.EndPoint, options.Subs, i => $"b{run}s{i}", _ => room, null,
+        Crowd subs = await Crowd.ConnectAsync(server, options.Subs, i => $"b{run}s{i}", _ => room, null,
             BenchClient.LargeBuffer, settings.RequestTimeout, progress, "members", cancellationToken).ConfigureAwait(false);
         await using var subsScope = subs.ConfigureAwait(false);
-        Crowd pubs = await Crowd.ConnectAsync(server.EndPoint, options.Pubs, i => $"b{run}p{i}", _ => room, null,
+        Crowd pubs = await Crowd.ConnectAsync(server, options.Pubs, i => $"b{run}p{i}", _ => room, null,
             BenchClient.LargeBuffer, settings.RequestTimeout, progress, "senders", cancellationToken).ConfigureAwait(false);
         await using var pubsScope = pubs.ConfigureAwait(false);
 

@@ -65,13 +65,13 @@ internal static class IdleBench
 
         // A first few connections bring in the code and buffers every connection shares; the
         // memory per connection is measured from there.
-        Crowd first = await Crowd.ConnectAsync(server.EndPoint, warm, Nick, Room, sources, buffer,
+        Crowd first = await Crowd.ConnectAsync(server, warm, Nick, Room, sources, buffer,
             settings.RequestTimeout, progress, "warm-up connections", token).ConfigureAwait(false);
         await using var firstScope = first.ConfigureAwait(false);
         ProcessSample? serverBefore = server.Sample();
         ProcessSample benchBefore = ProcessSample.Self();
         long start = Stopwatch.GetTimestamp();
-        Crowd rest = await Crowd.ConnectAsync(server.EndPoint, options.Conns - warm, i => Nick(warm + i), i => Room(warm + i), sources, buffer,
+        Crowd rest = await Crowd.ConnectAsync(server, options.Conns - warm, i => Nick(warm + i), i => Room(warm + i), sources, buffer,
             settings.RequestTimeout, progress, "idle connections", token).ConfigureAwait(false);
         await using var restScope = rest.ConfigureAwait(false);
         double setupSeconds = Ticks.ToSeconds(Stopwatch.GetTimestamp() - start);

@@ -52,13 +52,13 @@ internal static class LatencyBench
         Progress progress = settings.CreateProgress();
         string run = RunId.New();
         string room = $"#bench{run}";
-        Crowd subs = await Crowd.ConnectAsync(server.EndPoint, options.Subs, i => $"b{run}s{i}", _ => room, null,
+        Crowd subs = await Crowd.ConnectAsync(server, options.Subs, i => $"b{run}s{i}", _ => room, null,
             BenchClient.LargeBuffer, settings.RequestTimeout, progress, "members", cancellationToken).ConfigureAwait(false);
         await using var subsScope = subs.ConfigureAwait(false);
-        Crowd pubs = await Crowd.ConnectAsync(server.EndPoint, options.Pubs, i => $"b{run}p{i}", _ => room, null,
+        Crowd pubs = await Crowd.ConnectAsync(server, options.Pubs, i => $"b{run}p{i}", _ => room, null,
             BenchClient.LargeBuffer, settings.RequestTimeout, progress, "senders", cancellationToken).ConfigureAwait(false);
         await using var pubsScope = pubs.ConfigureAwait(false);
-        Crowd stalled = await Crowd.ConnectAsync(server.EndPoint, withStalledMember ? 1 : 0, _ => $"b{run}stalled", _ => room, null,
+        Crowd stalled = await Crowd.ConnectAsync(server, withStalledMember ? 1 : 0, _ => $"b{run}stalled", _ => room, null,
             BenchClient.LargeBuffer, settings.RequestTimeout, progress, "stalled member", cancellationToken).ConfigureAwait(false);
         await using var stalledScope = stalled.ConfigureAwait(false);
 

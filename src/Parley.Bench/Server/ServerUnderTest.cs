@@ -19,13 +19,17 @@ public sealed record ServerLauncher(string FileName, IReadOnlyList<string> Argum
 internal sealed class ServerUnderTest : IAsyncDisposable
 {
     private const int TailLines = 40;
+
+    /// <summary>The banner line of <c>parley serve</c> that carries its fingerprint.</summary>
+    private const string FingerprintLine = "tls fingerprint ";
     private readonly Process? _child;
     private readonly string? _dataDirectory;
     private readonly Queue<string> _tail = new();
     private readonly List<Task> _pumps = [];
 
-    private ServerUnderTest(IPEndPoint endPoint, int? processId, string description, Process? child, string? dataDirectory)
+    private ServerUnderTest(IPEndPoint endPoint, int? processId, string description, Process? child, string? dataDirectory, ServerTrust? trust = null)
     {
+        Trust = trust;
         EndPoint = endPoint;
         ProcessId = processId;
         Description = description;
@@ -34,6 +38,9 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     }
 
     public IPEndPoint EndPoint { get; private set; }
+
+    /// <summary>How the bench's connections check the server over TLS; null for a plain server (<c>--insecure-no-tls</c>).</summary>
+    public ServerTrust? Trust { get; private set; }
 
     /// <summary>The server's process id when known (the child's, or <c>--server-pid</c>): its /proc is sampled.</summary>
     public int? ProcessId { get; }
@@ -60,9 +67,10 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>parley serve --listen 127.0.0.1:0</c> with a fresh data directory and limits that
-    /// let the load in, and waits for it to print the port it bound.
+    /// let the load in, and waits for it to print the port it bound and, with TLS, its fingerprint: the
+    /// bench's connections accept that fingerprint and nothing else.
     /// </summary>
-    public static async Task<ServerUnderTest> StartAsync(ServerLauncher launcher, bool syncCommits, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ServerUnderTest> StartAsync(ServerLauncher launcher, bool syncCommits, bool tls, TimeSpan timeout, CancellationToken cancellationToken)
     {
         string data = Path.Combine(Path.GetTempPath(), "parley-bench-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(data);
@@ -86,6 +94,11 @@ internal sealed class ServerUnderTest : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        if (!tls)
+        {
+            info.ArgumentList.Add("--insecure-no-tls");
+        }
+
         info.Environment["PARLEY__SyncCommits"] = syncCommits ? "true" : "false";
         info.Environment["DOTNET_NOLOGO"] = "1";
         // The bench's own socket setting (see BenchSettings.UseInlineSocketCompletions) is not the server's.
@@ -96,13 +109,23 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 
         Process process = Process.Start(info) ?? throw new InvalidOperationException($"{launcher.FileName} did not start");
         var server = new ServerUnderTest(new IPEndPoint(IPAddress.Loopback, 0), process.Id,
-            $"parley serve started by the bench (pid {process.Id}, data {data}, fsync {(syncCommits ? "on" : "off")})", process, data);
+            $"parley serve started by the bench (pid {process.Id}, data {data}, fsync {(syncCommits ? "on" : "off")}, tls {(tls ? "on" : "off")})", process, data);
         var listening = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
-        server._pumps.Add(server.PumpAsync(process.StandardOutput, listening));
-        server._pumps.Add(server.PumpAsync(process.StandardError, null));
+        var fingerprint = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server._pumps.Add(server.PumpAsync(process.StandardOutput, listening, fingerprint));
+        server._pumps.Add(server.PumpAsync(process.StandardError, null, null));
         try
         {
             server.EndPoint = await listening.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            if (tls)
+            {
+                // Its own fingerprint, read from its banner; nothing is written to the user's known servers.
+                string pinned = await fingerprint.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                server.Trust = new ServerTrust(
+                    new ParleyEndpoint(server.EndPoint.Address.ToString(), server.EndPoint.Port),
+                    new ClientTlsOptions { TrustedFingerprint = pinned, RememberPins = false });
+            }
+
             return server;
         }
         catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or OperationCanceledException)
@@ -113,8 +136,12 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
     }
 
-    /// <summary>A server already running at <paramref name="hostPort"/>; refused unless it resolves to a loopback address.</summary>
-    public static async Task<ServerUnderTest> AttachAsync(string hostPort, int? processId, CancellationToken cancellationToken)
+    /// <summary>
+    /// A server already running at <paramref name="hostPort"/>; refused unless it resolves to a loopback address. With
+    /// <paramref name="tls"/> (null: plain TCP), its certificate is checked as any client's would be: a public chain,
+    /// the fingerprint given with <c>--trust</c>, or a pin in the known-servers file.
+    /// </summary>
+    public static async Task<ServerUnderTest> AttachAsync(string hostPort, int? processId, ClientTlsOptions? tls, CancellationToken cancellationToken)
     {
         ParleyEndpoint endpoint = ParleyEndpoint.Parse(hostPort, ProtocolConstants.DefaultPort);
         IPAddress[] addresses = IPAddress.TryParse(endpoint.Host, out IPAddress? literal)
@@ -128,7 +155,8 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
 
         return new ServerUnderTest(new IPEndPoint(address, endpoint.Port), processId,
-            $"running server at {address}:{endpoint.Port}{(processId is int pid ? $" (pid {pid})" : " (no pid: no CPU or memory figures)")}", null, null);
+            $"running server at {address}:{endpoint.Port}{(processId is int pid ? $" (pid {pid})" : " (no pid: no CPU or memory figures)")}, tls {(tls is null ? "off" : "on")}",
+            null, null, tls is null ? null : new ServerTrust(endpoint, tls));
     }
 
     public async ValueTask DisposeAsync()
@@ -175,7 +203,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(StreamReader reader, TaskCompletionSource<IPEndPoint>? listening)
+    private async Task PumpAsync(StreamReader reader, TaskCompletionSource<IPEndPoint>? listening, TaskCompletionSource<string>? fingerprint)
     {
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
@@ -183,6 +211,13 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                 && IPEndPoint.TryParse(line["listening on ".Length..].Trim(), out IPEndPoint? bound))
             {
                 listening.TrySetResult(bound);
+                continue;
+            }
+
+            if (fingerprint is not null && line.StartsWith(FingerprintLine, StringComparison.Ordinal)
+                && TlsFingerprint.TryParse(line[FingerprintLine.Length..].Split(' ')[0], out string? printed))
+            {
+                fingerprint.TrySetResult(printed);
                 continue;
             }
 
@@ -197,5 +232,6 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
 
         listening?.TrySetException(new InvalidOperationException("the server exited before listening"));
+        fingerprint?.TrySetException(new InvalidOperationException("the server exited without printing its TLS fingerprint"));
     }
 }

@@ -65,7 +65,7 @@ internal sealed partial class BenchClient
 
                 // One read takes whatever the kernel holds, up to the buffer: under load that is
                 // hundreds of frames per system call.
-                int read = await _socket.ReceiveAsync(_buffer.AsMemory(filled), SocketFlags.None).ConfigureAwait(false);
+                int read = await _stream.ReadAsync(_buffer.AsMemory(filled)).ConfigureAwait(false);
                 if (read == 0)
                 {
                     ClosedBecause ??= "the server closed the connection";
@@ -84,7 +84,7 @@ internal sealed partial class BenchClient
                 }
             }
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             ClosedBecause ??= _closed ? "closed by the bench" : ex.Message;
         }

@@ -67,11 +67,7 @@ internal sealed partial class BenchClient
         _sendGate.Wait();
         try
         {
-            int offset = 0;
-            while (offset < scratch.Length)
-            {
-                offset += _socket.Send(scratch, offset, scratch.Length - offset, SocketFlags.None);
-            }
+            _stream.Write(scratch);
         }
         finally
         {
@@ -86,11 +82,7 @@ internal sealed partial class BenchClient
         await _sendGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            while (!data.IsEmpty)
-            {
-                int written = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
-                data = data[written..];
-            }
+            await _stream.WriteAsync(data).ConfigureAwait(false);
         }
         finally
         {
@@ -105,7 +97,7 @@ internal sealed partial class BenchClient
         {
             await SendAsync(frame).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
         {
             ClosedBecause ??= ex.Message;
         }

@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 using Google.Protobuf;
+using Parley.Client;
 using Parley.Protocol;
 using Parley.Protocol.Messages;
 
 namespace Parley.Bench.Wire;
 
 /// <summary>
-/// One load-generator connection: a raw socket, one receive loop over a fixed buffer, and the
+/// One load-generator connection: a socket (with TLS over it, as the server speaks), one receive loop over a fixed buffer, and the
 /// counters the modes read. Setup (Hello, Join) goes through the codec and may allocate; the
 /// measured path (Delivered, Sent) parses headers and scans payloads in place and allocates nothing.
 /// </summary>
@@ -18,6 +19,7 @@ namespace Parley.Bench.Wire;
 internal sealed partial class BenchClient : IAsyncDisposable
 {
     private readonly Socket _socket;
+    private readonly Stream _stream;
     private readonly byte[] _buffer;
     private readonly SemaphoreSlim _sendGate = new(1, 1);
     private readonly AsyncSignal _acks = new();
@@ -29,9 +31,10 @@ internal sealed partial class BenchClient : IAsyncDisposable
     private volatile bool _closed;
     private volatile TaskCompletionSource? _resume;
 
-    private BenchClient(Socket socket, int bufferSize)
+    private BenchClient(Socket socket, Stream stream, int bufferSize)
     {
         _socket = socket;
+        _stream = stream;
         _buffer = new byte[bufferSize];
     }
 
@@ -48,8 +51,11 @@ internal sealed partial class BenchClient : IAsyncDisposable
 
     public bool IsClosed => _closed;
 
-    /// <summary>Connects to <paramref name="server"/> from <paramref name="source"/> (any loopback address) and starts the receive loop.</summary>
-    public static async Task<BenchClient> ConnectAsync(IPEndPoint server, IPAddress? source, int bufferSize, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects to <paramref name="server"/> from <paramref name="source"/> (any loopback address), runs the TLS handshake
+    /// checked by <paramref name="trust"/> (null: plain TCP, for a server started with --insecure-no-tls) and starts the receive loop.
+    /// </summary>
+    public static async Task<BenchClient> ConnectAsync(IPEndPoint server, ServerTrust? trust, IPAddress? source, int bufferSize, CancellationToken cancellationToken)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -68,7 +74,21 @@ internal sealed partial class BenchClient : IAsyncDisposable
             throw;
         }
 
-        var client = new BenchClient(socket, bufferSize);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (trust is not null)
+        {
+            try
+            {
+                stream = await ParleyTransport.AuthenticateAsync(stream, trust, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        var client = new BenchClient(socket, stream, bufferSize);
         client._receiveLoop = client.ReceiveLoopAsync();
         return client;
     }
@@ -124,6 +144,7 @@ internal sealed partial class BenchClient : IAsyncDisposable
         }
 
         _socket.Dispose();
+        await _stream.DisposeAsync().ConfigureAwait(false);
         await _receiveLoop.ConfigureAwait(false);
         _sendGate.Dispose();
     }

@@ -148,8 +148,13 @@ internal static class BenchCommand
         private readonly Option<bool> _json = new("--json") { Description = "Print the result as JSON" };
         private readonly Option<bool> _quiet = new("--quiet", "-q") { Description = "No progress display on standard error" };
 
+        // TLS both ways by default; --insecure-no-tls starts the server with it too. --trust is for a --server that is not
+        // pinned: the server the bench starts is trusted by the fingerprint it prints.
+        private readonly TlsFlags _tls = new(firstUse: false);
+
         public void AddTo(Command command)
         {
+            _tls.AddTo(command);
             command.Options.Add(_server);
             command.Options.Add(_serverPid);
             command.Options.Add(_noFsync);
@@ -160,8 +165,11 @@ internal static class BenchCommand
         public async Task<int> RunAsync(ParseResult result, Func<BenchSettings, CancellationToken, Task<IBenchResult>> run, CancellationToken cancellationToken)
         {
             BenchSettings.UseInlineSocketCompletions();
+            Parley.Client.ClientTlsOptions tls = _tls.Read(result);
             var settings = new BenchSettings
             {
+                Tls = tls.Enabled,
+                TrustedFingerprint = tls.TrustedFingerprint,
                 Server = result.GetValue(_server),
                 ServerPid = result.GetValue(_serverPid),
                 SyncCommits = !result.GetValue(_noFsync),
@@ -174,7 +182,7 @@ internal static class BenchCommand
                 IBenchResult outcome = await run(settings, cancellationToken).ConfigureAwait(false);
                 return BenchRunner.Report(outcome, Console.Out, result.GetValue(_json));
             }
-            catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or InvalidOperationException
+            catch (Exception ex) when (ex is IOException or SocketException or TimeoutException or InvalidOperationException or Parley.Protocol.ParleyException
                 or ArgumentException or FormatException or OperationCanceledException or UnauthorizedAccessException)
             {
                 await Console.Error.WriteLineAsync($"parley bench: {ex.Message}").ConfigureAwait(false);

@@ -27,6 +27,8 @@ namespace Parley.Cli.Plain;
 /// -- connected to HOST:PORT as nick
 /// -- reconnecting in 2.1 s (try 3)
 /// -- disconnected: server shutting down (their words)
+/// -- not connected: SUMMARY              the server's certificate was refused (unknown, changed, not the one
+/// ! LINE                                 given with --trust), then the explanation, one "! " line each; no reconnect
 /// [#room] -- rejoined                  after a reconnect; "(N messages while away)" when the room moved on,
 ///                                      followed by those messages, replayed from the room's history
 /// </code>
@@ -54,6 +56,7 @@ internal static class PlainFormat
         ConnectingEvent => [],
         ConnectedEvent c => Connected(c),
         ReconnectingEvent r => [$"-- reconnecting in {Seconds(r.Delay)} (try {r.Attempt})"],
+        DisconnectedEvent { Info.Trust: { } refused } => Refused(refused),
         DisconnectedEvent d => [$"-- disconnected: {Of(d.Info)}"],
         RejoinedEvent r => [r.Missed > 0
             ? $"[{Safe(r.Joined.Room)}] -- rejoined ({r.Missed} messages while away)"
@@ -61,6 +64,9 @@ internal static class PlainFormat
         RejoinFailedEvent f => [$"! error {Of(f.Error.Code)}: could not rejoin {Safe(f.Room)}: {Safe(f.Error.Message)}"],
         _ => [],
     };
+
+    private static IEnumerable<string> Refused(ServerTrustException refused) =>
+        [$"-- not connected: {refused.Summary}", .. refused.Message.Split('\n').Select(line => $"! {line}")];
 
     public static string Members(string room, IReadOnlyCollection<string> members, uint count) =>
         $"[{Safe(room)}] -- members ({Math.Max(count, (uint)members.Count)}): {string.Join(", ", members.Select(Safe))}";

@@ -8,8 +8,8 @@ using Parley.Protocol.Messages;
 namespace Parley.Client;
 
 /// <summary>
-/// One handshaken connection to a Parley server over any duplex pipe (a TCP socket from
-/// <see cref="TcpTransport"/>, TLS later, or crossed in-memory pipes in tests).
+/// One handshaken connection to a Parley server over any duplex pipe (TCP or TLS from
+/// <see cref="ParleyTransport"/>, or crossed in-memory pipes in tests).
 /// </summary>
 /// <remarks>
 /// <para>Two loops run per connection: a read loop that parses frames, completes requests by request id,
@@ -94,6 +94,28 @@ public sealed partial class ParleyConnection : IAsyncDisposable
             connection.Abort(DisconnectInfo.ClosedLocally("handshake failed"));
             await connection.Closed.ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a transport to <paramref name="endpoint"/> (TLS as <see cref="ParleyConnectionOptions.Tls"/> says; an unknown
+    /// server is put to its prompt, if any) and performs the handshake over it.
+    /// </summary>
+    /// <exception cref="ServerTrustException">The server's certificate was refused; nothing was sent.</exception>
+    public static async Task<ParleyConnection> ConnectAsync(
+        ParleyEndpoint endpoint, ParleyConnectionOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        StreamTransport transport = await ParleyTransport.ConnectAsync(endpoint, options.Tls, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ConnectAsync(transport, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ParleyConnectionException ex) when (!options.Tls.Enabled && ex.Info?.Error is null or ErrorCode.Unspecified)
+        {
+            // A TLS server hangs up on a plain Hello without a word (it was no ClientHello).
+            throw new ParleyConnectionException(
+                $"the server closed the connection during the handshake; if it uses TLS (the default), leave out --insecure-no-tls", ex);
         }
     }
 

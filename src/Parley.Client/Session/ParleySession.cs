@@ -55,9 +55,23 @@ public sealed partial class ParleySession : IAsyncDisposable
         _nick = _options.Connection.Nick;
     }
 
-    /// <summary>A session over plain TCP (or TLS, through <paramref name="wrap"/>) to <paramref name="endpoint"/>.</summary>
+    /// <summary>A session over plain TCP (or a stream wrapped by <paramref name="wrap"/>) to <paramref name="endpoint"/>.</summary>
     public static ParleySession ForTcp(ParleyEndpoint endpoint, ParleySessionOptions? options = null, StreamWrapper? wrap = null) =>
         new(endpoint.ToString(), async ct => await TcpTransport.ConnectAsync(endpoint, wrap, ct).ConfigureAwait(false), options);
+
+    /// <summary>
+    /// A session to <paramref name="endpoint"/> over TLS (or plain TCP) as <see cref="ParleyConnectionOptions.Tls"/> says.
+    /// Every reconnect is checked by the same <see cref="ServerTrust"/> (<paramref name="trust"/>, or a new one), so a key
+    /// accepted once must be presented again; a refused certificate stops the session (<see cref="DisconnectInfo.Trust"/>).
+    /// The session never prompts about an unknown server, since it reconnects unattended: ask first with
+    /// <see cref="ParleyTransport.ProbeAsync"/>.
+    /// </summary>
+    public static ParleySession ForServer(ParleyEndpoint endpoint, ParleySessionOptions? options = null, ServerTrust? trust = null)
+    {
+        options ??= new ParleySessionOptions();
+        trust ??= new ServerTrust(endpoint, options.Connection.Tls);
+        return new(endpoint.ToString(), async ct => await ParleyTransport.ConnectAsync(trust, prompt: null, ct).ConfigureAwait(false), options);
+    }
 
     /// <summary>The server, as shown to users.</summary>
     public string Endpoint { get; }
@@ -144,6 +158,12 @@ public sealed partial class ParleySession : IAsyncDisposable
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
+                    return;
+                }
+                catch (ServerTrustException ex)
+                {
+                    // The same certificate would be refused again; a changed one must never be retried into acceptance.
+                    Emit(new DisconnectedEvent(DisconnectInfo.Untrusted(ex), WillReconnect: false));
                     return;
                 }
                 catch (ParleyRequestException ex) when (ex.Code is ErrorCode.UnsupportedVersion or ErrorCode.InvalidName)

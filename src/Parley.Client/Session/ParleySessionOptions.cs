@@ -18,6 +18,6 @@ public sealed class ParleySessionOptions
     /// </summary>
     public int? MaxReconnectAttempts { get; set; }
 
-    /// <summary>How long opening the transport (TCP connect, later the TLS handshake) may take. Default 10 s.</summary>
+    /// <summary>How long opening the transport (TCP connect and the TLS handshake) may take. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

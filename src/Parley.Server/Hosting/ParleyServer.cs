@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Hosting;
+using Parley.Server.Tls;
 
 namespace Parley.Server.Hosting;
 
@@ -16,11 +17,15 @@ public sealed class ParleyServer : IHostedService
     private readonly List<ListenOptions> _listeners = [];
     private CancellationTokenRegistration _stopping;
 
-    internal ParleyServer(ServerContext context, IHostApplicationLifetime lifetime)
+    internal ParleyServer(ServerContext context, IHostApplicationLifetime lifetime, TlsCertificateProvider? tls)
     {
         _context = context;
         _lifetime = lifetime;
+        Tls = tls;
     }
+
+    /// <summary>The TLS certificate in use and its reloading; null when TLS is off (<c>--insecure-no-tls</c>).</summary>
+    public TlsCertificateProvider? Tls { get; }
 
     /// <summary>The endpoints being listened on, after the host has started.</summary>
     public IReadOnlyList<IPEndPoint> BoundEndPoints
@@ -48,6 +53,15 @@ public sealed class ParleyServer : IHostedService
             Log.NoUnicodeNormalization(_context.Logger);
         }
 
+        if (Tls is null)
+        {
+            Log.TlsDisabled(_context.Logger);
+        }
+        else
+        {
+            Tls.Start();
+        }
+
         _context.Connections.StartHeartbeat();
         // ApplicationStopping fires before Kestrel stops: every client is told, with what is queued for it flushed first.
         _stopping = _lifetime.ApplicationStopping.Register(_context.Connections.BeginShutdown);
@@ -58,9 +72,25 @@ public sealed class ParleyServer : IHostedService
     {
         await _context.Connections.WaitForDrainAsync(_context.Options.ShutdownTimeout + _context.Options.CloseGrace, cancellationToken).ConfigureAwait(false);
         await _stopping.DisposeAsync().ConfigureAwait(false);
+        Tls?.Dispose();
         _context.Connections.Dispose();
         _context.Committer.Dispose();
         _context.Store.Dispose();
+    }
+
+    /// <summary>
+    /// Reads the certificate files again now (SIGHUP): new handshakes use them if they load, open connections
+    /// carry on. False when nothing changed, the files did not load (logged), or TLS is off.
+    /// </summary>
+    public bool ReloadCertificate(string trigger)
+    {
+        if (Tls is null)
+        {
+            Log.TlsReloadWithoutTls(_context.Logger);
+            return false;
+        }
+
+        return Tls.Reload(trigger);
     }
 
     internal void AddListener(ListenOptions listener)

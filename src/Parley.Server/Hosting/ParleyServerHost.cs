@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Parley.Server.Connections;
 using Parley.Server.Storage;
+using Parley.Server.Tls;
 
 namespace Parley.Server.Hosting;
 
@@ -67,6 +68,7 @@ public static class ParleyServerHost
             .Validate(o => o.EffectiveListen.All(a => ListenAddress.TryParse(a, out _, out _)), "every Listen entry must be ADDR:PORT")
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ServerOptions>, RetentionOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<ServerOptions>, ServerTlsOptionsValidator>();
 
         builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
         builder.Services.AddSingleton(sp => new ServerMetrics(null, () => sp.GetRequiredService<ServerContext>().Connections.LiveCount));
@@ -82,7 +84,15 @@ public static class ParleyServerHost
                 settings.StoreFactory?.Invoke(options));
         });
         builder.Services.AddSingleton<ParleyConnectionHandler>();
-        builder.Services.AddSingleton(sp => new ParleyServer(sp.GetRequiredService<ServerContext>(), sp.GetRequiredService<IHostApplicationLifetime>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            ServerContext context = sp.GetRequiredService<ServerContext>();
+            // Loads (on the first start, creates) the certificate; a file that does not load stops the start here.
+            TlsCertificateProvider? tls = context.Options.Tls.Enabled
+                ? new TlsCertificateProvider(context.Options.Tls, context.Options.DataDirectory!, context.Time, context.Logger)
+                : null;
+            return new ParleyServer(context, sp.GetRequiredService<IHostApplicationLifetime>(), tls);
+        });
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ParleyServer>());
         // Registered after ParleyServer, so stopped before it: the host stops services in reverse order, and ParleyServer disposes the store.
         builder.Services.AddHostedService(sp =>
@@ -99,11 +109,18 @@ public static class ParleyServerHost
             // Connection limits are ours (ConnectionManager), so refused clients get an error frame, not a bare close.
             kestrel.Limits.MaxConcurrentConnections = null;
             kestrel.AddServerHeader = false;
+            TlsCertificateProvider? tls = server.Tls;
             foreach (string text in options.Value.EffectiveListen)
             {
                 ListenAddress.TryParse(text, out ListenAddress? address, out _);
                 Action<ListenOptions> configure = lo =>
                 {
+                    if (tls is not null)
+                    {
+                        // Before the handler: the connection handler reads and writes the decrypted stream.
+                        lo.UseHttps(tls.HandshakeOptions());
+                    }
+
                     lo.UseConnectionHandler<ParleyConnectionHandler>();
                     server.AddListener(lo);
                 };

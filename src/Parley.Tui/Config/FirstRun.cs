@@ -1,3 +1,4 @@
+using Parley.Client;
 using Parley.Protocol;
 using Spectre.Console;
 
@@ -29,5 +30,20 @@ public static class FirstRun
         string nick = console.Prompt(prompt).Trim();
         ContentRules.TryValidateNick(nick, out string display, out _, out _);
         return display;
+    }
+
+    /// <summary>
+    /// Shows an unknown server's fingerprint and asks whether to trust it (default no), as SSH does on first contact.
+    /// Yes pins it in the known-servers file; a changed fingerprint is never asked about (it is refused before this).
+    /// </summary>
+    public static bool AskTrust(IAnsiConsole console, UnknownServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        console.MarkupLine($"[bold]{Markup.Escape(server.Server)}[/] is not a known server, and its certificate is not from an authority this machine trusts.");
+        console.MarkupLine($"Its key fingerprint is [bold]{Markup.Escape(server.Fingerprint)}[/]");
+        console.MarkupLine($"[dim](certificate subject: {Markup.Escape(server.Subject)}; anyone can write any subject)[/]");
+        console.MarkupLine("Compare it with the fingerprint the server's operator gives you ([bold]parley admin fingerprint[/] on the server).");
+        console.MarkupLine($"Saying yes remembers it in {Markup.Escape(server.KnownServersFile)}; a different key later is refused.");
+        return console.Prompt(new ConfirmationPrompt("Trust this server?") { DefaultValue = false });
     }
 }

@@ -287,7 +287,7 @@ public sealed partial class ChatModel
 
     private void OnDisconnected(DisconnectedEvent d)
     {
-        Status.LastError = Words.Of(d.Info);
+        Status.LastError = d.Info.Trust?.Summary ?? Words.Of(d.Info);
         Status.Lag = null;
         if (!d.WillReconnect)
         {
@@ -302,6 +302,15 @@ public sealed partial class ChatModel
             if (buffer.Kind == BufferKind.Server || buffer.Kind == BufferKind.Room && buffer.Joined || buffer.Kind == BufferKind.Direct)
             {
                 Add(buffer, new ChatLine(Now, LineKind.Error, string.Empty, text));
+            }
+        }
+
+        if (d.Info.Trust is { } refused)
+        {
+            // The whole explanation of a refused certificate: the risk and how to fix it.
+            foreach (string line in refused.Message.Split('\n'))
+            {
+                Error(Buffers.Server, TerminalText.Line(line));
             }
         }
 
