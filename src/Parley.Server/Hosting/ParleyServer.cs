@@ -60,6 +60,7 @@ public sealed class ParleyServer : IHostedService
         await _stopping.DisposeAsync().ConfigureAwait(false);
         _context.Connections.Dispose();
         _context.Committer.Dispose();
+        _context.Accounts.Dispose();
         _context.Store.Dispose();
     }
 
