@@ -35,9 +35,8 @@ internal sealed class LoginThrottle : IDisposable
     public bool TryBegin(string? accountKey, IPAddress? address, bool exclusive, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        // Zero permits: asks whether a token is there without taking it (only failures take tokens).
-        if ((accountKey is not null && !Allowed(_accounts.AttemptAcquire(accountKey, 0), out retryAfter))
-            || (address is not null && !Allowed(_addresses.AttemptAcquire(Normalize(address), 0), out retryAfter)))
+        if ((accountKey is not null && !Allowed(_accounts, accountKey, out retryAfter))
+            || (address is not null && !Allowed(_addresses, Normalize(address), out retryAfter)))
         {
             return false;
         }
@@ -83,19 +82,29 @@ internal sealed class LoginThrottle : IDisposable
         QueueLimit = 0,
     };
 
-    private bool Allowed(RateLimitLease lease, out TimeSpan retryAfter)
+    /// <summary>
+    /// Whether a whole token is in the bucket, without taking it (only failures take tokens). Not
+    /// <c>AttemptAcquire(0)</c>: partitioned buckets refill continuously, and a zero-permit acquire succeeds on
+    /// any fraction of a token, which would let one more guess through every heartbeat.
+    /// </summary>
+    private bool Allowed<TKey>(PartitionedRateLimiter<TKey> limiter, TKey key, out TimeSpan retryAfter)
     {
-        using (lease)
+        retryAfter = TimeSpan.Zero;
+        if (limiter.GetStatistics(key) is not { } statistics || statistics.CurrentAvailablePermits >= 1)
         {
-            retryAfter = TimeSpan.Zero;
-            if (lease.IsAcquired)
-            {
-                return true;
-            }
-
-            retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan after) && after > TimeSpan.Zero ? after : _accountRefill;
-            return false;
+            return true;
         }
+
+        // Fails (less than a token), taking nothing, and says when a token will be there. If one arrived in
+        // between, this attempt has spent it, which is what a failure would have done anyway.
+        using RateLimitLease lease = limiter.AttemptAcquire(key, 1);
+        if (lease.IsAcquired)
+        {
+            return true;
+        }
+
+        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan after) && after > TimeSpan.Zero ? after : _accountRefill;
+        return false;
     }
 
     // An IPv4 client on a dual-stack socket shows up as ::ffff:a.b.c.d; count it as a.b.c.d.

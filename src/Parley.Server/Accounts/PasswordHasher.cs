@@ -33,17 +33,19 @@ public sealed class PasswordHasher
         _memoryKiB = memoryKiB;
         _iterations = iterations;
         // Verified against when the account does not exist, so an unknown name costs what a wrong password costs.
-        _dummy = new Lazy<string>(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(18))));
+        _dummy = new Lazy<string>(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)), count: false));
     }
 
-    /// <summary>How many Argon2id computations this hasher has run (tests use it to see that a login hashed).</summary>
+    /// <summary>How many hashes and checks this hasher has run (tests use it to see that a login hashed); the dummy hash's making is not counted.</summary>
     public long Computed => Interlocked.Read(ref _computed);
 
     /// <summary>Hashes <paramref name="password"/> with a fresh random salt and the current parameters.</summary>
-    public string Hash(string password)
+    public string Hash(string password) => Hash(password, count: true);
+
+    private string Hash(string password, bool count)
     {
         byte[] salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        byte[] hash = Derive(password, salt, _memoryKiB, _iterations, HashBytes);
+        byte[] hash = Derive(password, salt, _memoryKiB, _iterations, HashBytes, count);
         return string.Create(CultureInfo.InvariantCulture,
             $"$argon2id$v={Version}$m={_memoryKiB},t={_iterations},p=1${Base64(salt)}${Base64(hash)}");
     }
@@ -61,13 +63,13 @@ public sealed class PasswordHasher
             return false;
         }
 
-        byte[] actual = Derive(password, salt, memory, iterations, expected.Length);
+        byte[] actual = Derive(password, salt, memory, iterations, expected.Length, count: true);
         if (!CryptographicOperations.FixedTimeEquals(actual, expected))
         {
             return false;
         }
 
-        rehash = memory < _memoryKiB || iterations < _iterations || salt.Length < SaltBytes || expected.Length < HashBytes;
+        rehash = memory < _memoryKiB || iterations < _iterations || expected.Length < HashBytes;
         return true;
     }
 
@@ -81,14 +83,18 @@ public sealed class PasswordHasher
         return TryParse(phc, out memoryKiB, out iterations, out _, out _);
     }
 
-    private byte[] Derive(string password, byte[] salt, int memoryKiB, int iterations, int length)
+    private byte[] Derive(string password, byte[] salt, int memoryKiB, int iterations, int length, bool count)
     {
         var parameters = new Argon2Parameters { DegreeOfParallelism = 1, MemorySize = memoryKiB, NumberOfPasses = iterations };
         PasswordBasedKeyDerivationAlgorithm argon = PasswordBasedKeyDerivationAlgorithm.Argon2id(parameters);
         byte[] bytes = Encoding.UTF8.GetBytes(password);
         try
         {
-            Interlocked.Increment(ref _computed);
+            if (count)
+            {
+                Interlocked.Increment(ref _computed);
+            }
+
             return argon.DeriveBytes(bytes, salt, length);
         }
         finally
