@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text;
+using Parley.Cli.Accounts;
 using Parley.Cli.Plain;
 using Parley.Client;
 using Parley.Tui;
@@ -20,10 +21,23 @@ internal static class ChatCommand
         };
 
         var command = new Command("chat", "Chat on a Parley server") { server, name, plain };
+        var login = new LoginOptions();
+        login.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             // The full screen needs a terminal on both sides; piped, chat falls back to plain mode.
             bool terminal = !Console.IsInputRedirected && !Console.IsOutputRedirected;
+            AccountLogin? account;
+            try
+            {
+                account = login.Resolve(result, result.GetValue(server), TokenStore.Default(), interactive: !Console.IsInputRedirected);
+            }
+            catch (LoginException ex)
+            {
+                await Console.Error.WriteLineAsync($"parley chat: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
             if (!result.GetValue(plain) && !terminal)
             {
                 await Console.Error.WriteLineAsync("parley chat: not a terminal; running in plain mode (--plain).").ConfigureAwait(false);
@@ -38,12 +52,15 @@ internal static class ChatCommand
             using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             if (!result.GetValue(plain) && terminal)
             {
-                var options = new ChatAppOptions { Endpoint = result.GetValue(server), Nick = result.GetValue(name) ?? string.Empty, ClientName = CommonOptions.ClientName };
+                var options = new ChatAppOptions
+                {
+                    Endpoint = result.GetValue(server), Nick = result.GetValue(name) ?? string.Empty, ClientName = CommonOptions.ClientName, Login = account,
+                };
                 return await ChatApp.RunAsync(options, quit.Token).ConfigureAwait(false);
             }
 
             using var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
-            return await PlainChat.RunAsync(result.GetValue(server), result.GetValue(name) ?? string.Empty, stdin, Console.Out, quit.Token)
+            return await PlainChat.RunAsync(result.GetValue(server), result.GetValue(name) ?? string.Empty, account, stdin, Console.Out, quit.Token)
                 .ConfigureAwait(false);
 
             void OnSignal(PosixSignalContext context)

@@ -10,6 +10,7 @@ Command[] commands =
     HealthCommand.Create(),
     Parley.Cli.Bench.BenchCommand.Create(),
     AdminCommand.Create(),
+    PasswdCommand.Create(),
 ];
 
 var root = new RootCommand("Parley: a self-hosted chat server and terminal client.");

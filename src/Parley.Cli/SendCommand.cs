@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Parley.Cli.Accounts;
 using Parley.Client;
 using Parley.Protocol.Messages;
 
@@ -24,10 +25,23 @@ internal static class SendCommand
         {
             server, room, text, name, action, timeout,
         };
+        var login = new LoginOptions();
+        login.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             ParleyEndpoint endpoint = result.GetValue(server);
             string target = result.GetValue(room)!;
+            AccountLogin? account;
+            try
+            {
+                account = login.Resolve(result, endpoint, TokenStore.Default(), interactive: !Console.IsInputRedirected);
+            }
+            catch (LoginException ex)
+            {
+                await Console.Error.WriteLineAsync($"parley send: not sent: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(TimeSpan.FromSeconds(result.GetValue(timeout)));
             try
@@ -39,8 +53,8 @@ internal static class SendCommand
                     // Bots sending concurrently under one name should all get through.
                     NickInUseRetries = 5,
                 };
-                StreamTransport transport = await TcpTransport.ConnectAsync(endpoint, null, deadline.Token).ConfigureAwait(false);
-                ParleyConnection connection = await ParleyConnection.ConnectAsync(transport, options, deadline.Token).ConfigureAwait(false);
+                account?.ApplyTo(options);
+                ParleyConnection connection = await ConnectAsync(endpoint, options, account, deadline.Token).ConfigureAwait(false);
                 await using (connection.ConfigureAwait(false))
                 {
                     Joined joined = await connection.JoinAsync(target, deadline.Token).ConfigureAwait(false);
@@ -57,5 +71,35 @@ internal static class SendCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Connects; a saved login that no longer works is forgotten, and the password used instead if there is one.</summary>
+    private static async Task<ParleyConnection> ConnectAsync(ParleyEndpoint endpoint, ParleyConnectionOptions options, AccountLogin? account, CancellationToken cancellationToken)
+    {
+        StreamTransport transport = await TcpTransport.ConnectAsync(endpoint, null, cancellationToken).ConfigureAwait(false);
+        ParleyConnection connection;
+        try
+        {
+            connection = await ParleyConnection.ConnectAsync(transport, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ParleyRequestException ex) when (ex.Code == Protocol.Messages.ErrorCode.AuthFailed && options.ResumeToken.Length > 0)
+        {
+            account!.ResumeTokenChanged?.Invoke(null);
+            if (options.Password.Length == 0)
+            {
+                throw new ParleyRequestException(ex.Code, "the saved login has expired; give the password (--password-file or PARLEY_PASSWORD)");
+            }
+
+            options.ResumeToken = string.Empty;
+            transport = await TcpTransport.ConnectAsync(endpoint, null, cancellationToken).ConfigureAwait(false);
+            connection = await ParleyConnection.ConnectAsync(transport, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (connection.Welcome.ResumeToken.Length > 0)
+        {
+            account?.ResumeTokenChanged?.Invoke(connection.Welcome.ResumeToken);
+        }
+
+        return connection;
     }
 }

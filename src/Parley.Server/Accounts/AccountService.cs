@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Parley.Protocol.Messages;
 using Parley.Server.Storage;
@@ -26,9 +25,6 @@ internal sealed record AccountOutcome(ErrorCode Error, string Message, SessionAc
 /// </summary>
 internal sealed class AccountService : IDisposable
 {
-    public const int MinPasswordBytes = 8;
-    public const int MaxPasswordBytes = 1024;
-
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -59,9 +55,6 @@ internal sealed class AccountService : IDisposable
         AccountMode.Invite => ServerMode.Invite,
         _ => ServerMode.Open,
     };
-
-    public static bool IsAcceptablePassword(string password) =>
-        Encoding.UTF8.GetByteCount(password) is >= MinPasswordBytes and <= MaxPasswordBytes;
 
     /// <summary>Whether a nickname key is an account's name (read from the store every time: admin changes apply at once).</summary>
     public bool IsRegistered(string key) => Store.FindAccount(key) is not null;

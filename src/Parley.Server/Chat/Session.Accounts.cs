@@ -15,9 +15,9 @@ internal sealed partial class Session
             return null;
         }
 
-        if (!AccountService.IsAcceptablePassword(request.NewPassword))
+        if (!PasswordRules.IsAcceptable(request.NewPassword))
         {
-            Reply(id, ErrorCode.WeakPassword, $"a password is {AccountService.MinPasswordBytes} to {AccountService.MaxPasswordBytes} UTF-8 bytes");
+            Reply(id, ErrorCode.WeakPassword, PasswordRules.Description);
             return null;
         }
 

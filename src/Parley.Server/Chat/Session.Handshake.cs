@@ -105,9 +105,9 @@ internal sealed partial class Session
             return null;
         }
 
-        if (!AccountService.IsAcceptablePassword(hello.Password))
+        if (!PasswordRules.IsAcceptable(hello.Password))
         {
-            Reply(id, ErrorCode.WeakPassword, $"a password is {AccountService.MinPasswordBytes} to {AccountService.MaxPasswordBytes} UTF-8 bytes");
+            Reply(id, ErrorCode.WeakPassword, PasswordRules.Description);
             return null;
         }
 
