@@ -67,7 +67,10 @@ public sealed class ParleyProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet parley.dll ARGS</c>.</summary>
-    public static ParleyProcess Start(params string[] args)
+    public static ParleyProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts <c>dotnet parley.dll ARGS</c> with these environment variables set as well (<c>XDG_DATA_HOME</c>, <c>PARLEY_PASSWORD</c>).</summary>
+    public static ParleyProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         if (!File.Exists(ParleyDll))
         {
@@ -94,6 +97,11 @@ public sealed class ParleyProcess : IAsyncDisposable
         // Plain, predictable output: no colours, no terminal probing.
         info.Environment["NO_COLOR"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach ((string name, string value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         Process process = Process.Start(info) ?? throw new InvalidOperationException("the process did not start");
         return new ParleyProcess(process, "parley " + string.Join(' ', args));
     }
