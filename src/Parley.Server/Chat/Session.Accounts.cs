@@ -40,30 +40,33 @@ internal sealed partial class Session
 
     private async Task CompleteChangePasswordAsync(uint id, SessionAccount account, Task<AccountOutcome> work)
     {
-        AccountOutcome outcome;
         try
         {
-            outcome = await work.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.AccountOperationFailed(_context.Logger, Connection.Id, ex);
-            Reply(id, ErrorCode.Internal, "the password could not be changed; try again later");
-            return;
+            AccountOutcome outcome;
+            try
+            {
+                outcome = await work.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.AccountOperationFailed(_context.Logger, Connection.Id, ex);
+                Reply(id, ErrorCode.Internal, "the password could not be changed; try again later");
+                return;
+            }
+
+            if (outcome.Succeeded)
+            {
+                Reply(id, FrameType.Ok, new Ok());
+                return;
+            }
+
+            Accounts.LoginFailed(Connection.Id, account.Key, account.Name, RemoteAddress, "wrong current password in ChangePassword");
+            Reply(id, outcome.Error, "the current password is wrong");
         }
         finally
         {
             Accounts.Throttle.EndCheck(account.Key);
         }
-
-        if (outcome.Succeeded)
-        {
-            Reply(id, FrameType.Ok, new Ok());
-            return;
-        }
-
-        Accounts.LoginFailed(Connection.Id, account.Key, account.Name, RemoteAddress, "wrong current password in ChangePassword");
-        Reply(id, outcome.Error, "the current password is wrong");
     }
 
     private void OnRevokeResumeToken(uint id, RevokeResumeToken request)

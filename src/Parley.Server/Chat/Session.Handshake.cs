@@ -191,28 +191,30 @@ internal sealed partial class Session
     /// <summary>The continuation of a Hello that needed a hash; the read loop awaits it before the next frame.</summary>
     private async Task CompleteLoginAsync(uint id, Hello hello, Task<AccountOutcome> work, string name, string display, string nickKey, string how, string? exclusiveKey)
     {
-        AccountOutcome outcome;
         try
         {
-            outcome = await work.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.AccountOperationFailed(_context.Logger, Connection.Id, ex);
-            Reply(id, ErrorCode.Internal, "the account could not be checked; try again later");
-            return;
+            AccountOutcome outcome;
+            try
+            {
+                outcome = await work.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.AccountOperationFailed(_context.Logger, Connection.Id, ex);
+                Reply(id, ErrorCode.Internal, "the account could not be checked; try again later");
+                return;
+            }
+
+            // A failure counts even when the client has already gone (hanging up must not dodge the throttle).
+            Finish(id, hello, outcome, name, display, nickKey, how);
         }
         finally
         {
+            // Released only after the failure is counted, so the next check of this account sees it.
             if (exclusiveKey is not null)
             {
                 Accounts.Throttle.EndCheck(exclusiveKey);
             }
-        }
-
-        if (!Connection.IsClosing)
-        {
-            Finish(id, hello, outcome, name, display, nickKey, how);
         }
     }
 
@@ -227,11 +229,16 @@ internal sealed partial class Session
             }
 
             // One answer for every failed login: the log says which it was, the client is not told.
+            if (Connection.IsClosing)
+            {
+                return;
+            }
+
             Reply(id, outcome.Error, outcome.Error == ErrorCode.AuthFailed ? "wrong account name, password or resume token" : outcome.Message);
             return;
         }
 
-        if (!ClaimNick(id, display, nickKey))
+        if (Connection.IsClosing || !ClaimNick(id, display, nickKey))
         {
             return;
         }
