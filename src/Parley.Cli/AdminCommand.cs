@@ -9,15 +9,17 @@ namespace Parley.Cli;
 
 /// <summary>
 /// <c>parley admin</c>: work on a server's data directory directly, without a connection. Subcommands:
-/// <c>export</c>, <c>fingerprint</c> (the <c>user</c> commands of issue 4 belong here too).
+/// <c>export</c>, <c>fingerprint</c>, <c>user add|del|reset|set|list</c> and <c>invite create</c> (AdminCommand.Accounts.cs).
 /// </summary>
-internal static class AdminCommand
+internal static partial class AdminCommand
 {
     public static Command Create()
     {
         var command = new Command("admin", "Work on a server's data directory (safe while the server runs)");
         command.Subcommands.Add(Export());
         command.Subcommands.Add(Fingerprint());
+        command.Subcommands.Add(User());
+        command.Subcommands.Add(InviteCommand());
         return command;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text;
+using Parley.Cli.Accounts;
 using Parley.Cli.Plain;
 using Parley.Client;
 using Parley.Tui;
@@ -22,10 +23,23 @@ internal static class ChatCommand
         var tls = new TlsFlags();
         var command = new Command("chat", "Chat on a Parley server") { server, name, plain };
         tls.AddTo(command);
+        var login = new LoginOptions();
+        login.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             // The full screen needs a terminal on both sides; piped, chat falls back to plain mode.
             bool terminal = !Console.IsInputRedirected && !Console.IsOutputRedirected;
+            AccountLogin? account;
+            try
+            {
+                account = login.Resolve(result, result.GetValue(server), TokenStore.Default(), interactive: !Console.IsInputRedirected);
+            }
+            catch (LoginException ex)
+            {
+                await Console.Error.WriteLineAsync($"parley chat: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
             if (!result.GetValue(plain) && !terminal)
             {
                 await Console.Error.WriteLineAsync("parley chat: not a terminal; running in plain mode (--plain).").ConfigureAwait(false);
@@ -47,13 +61,14 @@ internal static class ChatCommand
                     ClientName = CommonOptions.ClientName,
                     // An unknown server is asked about before the screen opens.
                     Tls = tls.Read(result),
+                    Login = account,
                 };
                 return await ChatApp.RunAsync(options, quit.Token).ConfigureAwait(false);
             }
 
             using var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
             // Plain mode never asks: an unknown server is refused unless --trust or --trust-on-first-use is given.
-            return await PlainChat.RunAsync(result.GetValue(server), result.GetValue(name) ?? string.Empty, tls.Read(result), stdin, Console.Out, quit.Token)
+            return await PlainChat.RunAsync(result.GetValue(server), result.GetValue(name) ?? string.Empty, tls.Read(result), account, stdin, Console.Out, quit.Token)
                 .ConfigureAwait(false);
 
             void OnSignal(PosixSignalContext context)

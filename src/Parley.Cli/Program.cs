@@ -11,6 +11,7 @@ Command[] commands =
     Parley.Cli.Bench.BenchCommand.Create(),
     AdminCommand.Create(),
     TrustCommand.Create(),
+    PasswdCommand.Create(),
 ];
 
 var root = new RootCommand("Parley: a self-hosted chat server and terminal client.");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Parley.Cli.Accounts;
 using Parley.Client;
 using Parley.Protocol.Messages;
 
@@ -26,10 +27,23 @@ internal static class SendCommand
             server, room, text, name, action, timeout,
         };
         tls.AddTo(command);
+        var login = new LoginOptions();
+        login.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             ParleyEndpoint endpoint = result.GetValue(server);
             string target = result.GetValue(room)!;
+            AccountLogin? account;
+            try
+            {
+                account = login.Resolve(result, endpoint, TokenStore.Default(), interactive: !Console.IsInputRedirected);
+            }
+            catch (LoginException ex)
+            {
+                await Console.Error.WriteLineAsync($"parley send: not sent: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(TimeSpan.FromSeconds(result.GetValue(timeout)));
             try
@@ -43,7 +57,8 @@ internal static class SendCommand
                     // Non-interactive: an unknown server is refused unless --trust or --trust-on-first-use says otherwise.
                     Tls = tls.Read(result),
                 };
-                ParleyConnection connection = await ParleyConnection.ConnectAsync(endpoint, options, deadline.Token).ConfigureAwait(false);
+                account?.ApplyTo(options);
+                ParleyConnection connection = await ConnectAsync(endpoint, options, account, deadline.Token).ConfigureAwait(false);
                 await using (connection.ConfigureAwait(false))
                 {
                     Joined joined = await connection.JoinAsync(target, deadline.Token).ConfigureAwait(false);
@@ -60,5 +75,33 @@ internal static class SendCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Connects; a saved login that no longer works is forgotten, and the password used instead if there is one.</summary>
+    private static async Task<ParleyConnection> ConnectAsync(ParleyEndpoint endpoint, ParleyConnectionOptions options, AccountLogin? account, CancellationToken cancellationToken)
+    {
+        ParleyConnection connection;
+        try
+        {
+            connection = await ParleyConnection.ConnectAsync(endpoint, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ParleyRequestException ex) when (ex.Code == Protocol.Messages.ErrorCode.AuthFailed && options.ResumeToken.Length > 0)
+        {
+            account!.ResumeTokenChanged?.Invoke(null);
+            if (options.Password.Length == 0)
+            {
+                throw new ParleyRequestException(ex.Code, "the saved login has expired; give the password (--password-file or PARLEY_PASSWORD)");
+            }
+
+            options.ResumeToken = string.Empty;
+            connection = await ParleyConnection.ConnectAsync(endpoint, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (connection.Welcome.ResumeToken.Length > 0)
+        {
+            account?.ResumeTokenChanged?.Invoke(connection.Welcome.ResumeToken);
+        }
+
+        return connection;
     }
 }

@@ -28,6 +28,11 @@ internal static class ServeCommand
         var maxConnections = new Option<int?>("--max-connections") { Description = "Open connections in total (default 200000)" };
         var perAddress = new Option<int?>("--max-connections-per-ip") { Description = "Open connections from one IP address (default 64)" };
         var logLevel = new Option<string?>("--log-level") { Description = "Trace, Debug, Information (default), Warning, Error" };
+        var mode = new Option<Parley.Server.Accounts.AccountMode?>("--mode")
+        {
+            Description = "Who may connect: Open (guests too, the default), Registered (logged-in only), Invite (logged-in only; registering needs an invite code)",
+        };
+        var registration = new Option<bool?>("--registration") { HelpName = "true|false", Description = "Whether clients may create accounts (default true)" };
         var tlsCert = new Option<string?>("--tls-cert")
         {
             HelpName = "FILE",
@@ -42,7 +47,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run a Parley server")
         {
-            listen, data, config, name, motd, maxConnections, perAddress, logLevel, tlsCert, tlsKey, insecure,
+            listen, data, config, name, motd, maxConnections, perAddress, logLevel, tlsCert, tlsKey, insecure, mode, registration,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -61,6 +66,8 @@ internal static class ServeCommand
             Set(nameof(ServerOptions.MaxConnections), result.GetValue(maxConnections));
             Set(nameof(ServerOptions.MaxConnectionsPerAddress), result.GetValue(perAddress));
             Set("Logging:LogLevel:Default", result.GetValue(logLevel));
+            Set("Accounts:Mode", result.GetValue(mode));
+            Set("Accounts:Registration", result.GetValue(registration));
             Set("Tls:CertificateFile", result.GetValue(tlsCert));
             Set("Tls:KeyFile", result.GetValue(tlsKey));
             if (result.GetValue(insecure))

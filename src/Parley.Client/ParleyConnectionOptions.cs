@@ -13,6 +13,30 @@ public sealed class ParleyConnectionOptions
     public string Nick { get; set; } = string.Empty;
 
     /// <summary>
+    /// The account to log in to (or to create with <see cref="Register"/>). Empty (the default): a guest session.
+    /// With an account, give <see cref="Password"/> or <see cref="ResumeToken"/> (the token wins when both are set).
+    /// </summary>
+    public string Account { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The account's password, 8 to 1024 UTF-8 bytes. It travels inside the connection as is: send it only
+    /// over TLS or to the loopback (docs/PROTOCOL.md, "Accounts and authentication").
+    /// </summary>
+    public string Password { get; set; } = string.Empty;
+
+    /// <summary>Create <see cref="Account"/> with <see cref="Password"/> instead of logging in to it.</summary>
+    public bool Register { get; set; }
+
+    /// <summary>The invite code a server in invite mode needs for <see cref="Register"/>.</summary>
+    public string InviteCode { get; set; } = string.Empty;
+
+    /// <summary>Ask for a resume token in the Welcome (<c>Welcome.ResumeToken</c>) when logging in with the password.</summary>
+    public bool WantResumeToken { get; set; }
+
+    /// <summary>A resume token from an earlier Welcome: logs in to <see cref="Account"/> without the password (and without the server hashing it).</summary>
+    public string ResumeToken { get; set; } = string.Empty;
+
+    /// <summary>
     /// How many more <c>Hello</c>s to send, with <c>nick_</c>, <c>nick_2</c>, ..., when the server answers
     /// <c>NICK_IN_USE</c>. Default 0: fail with <see cref="ParleyRequestException"/> instead.
     /// </summary>
@@ -64,5 +88,38 @@ public sealed class ParleyConnectionOptions
         var copy = (ParleyConnectionOptions)MemberwiseClone();
         copy.Nick = nick;
         return copy;
+    }
+
+    /// <summary>A copy for a reconnect: the nickname last held, the latest resume token, and whether to register still.</summary>
+    internal ParleyConnectionOptions ForAttempt(string nick, string resumeToken, string password, bool register)
+    {
+        ParleyConnectionOptions copy = WithNick(nick);
+        copy.ResumeToken = resumeToken;
+        copy.Password = password;
+        copy.Register = register;
+        return copy;
+    }
+
+    /// <summary>The Hello these options make (with <paramref name="nick"/>): a guest's, a registration, or a login.</summary>
+    internal Protocol.Messages.Hello ToHello(string nick)
+    {
+        var hello = new Protocol.Messages.Hello { ProtocolVersion = Protocol.ProtocolConstants.Version, ClientName = ClientName, Nick = nick };
+        if (Account.Length == 0)
+        {
+            return hello;
+        }
+
+        hello.Account = Account;
+        if (ResumeToken.Length > 0 && !Register)
+        {
+            hello.ResumeToken = ResumeToken;
+            return hello;
+        }
+
+        hello.Password = Password;
+        hello.Register = Register;
+        hello.InviteCode = Register ? InviteCode : string.Empty;
+        hello.WantResumeToken = WantResumeToken;
+        return hello;
     }
 }

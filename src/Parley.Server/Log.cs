@@ -93,9 +93,36 @@ internal static partial class Log
     [LoggerMessage(29, LogLevel.Warning, "The TLS certificate {Path} expired on {NotAfter:yyyy-MM-dd}: clients that check it (rather than pin its key) will refuse it")]
     public static partial void TlsCertificateExpired(ILogger logger, string path, DateTime notAfter);
 
-    [LoggerMessage(30, LogLevel.Warning, "Cannot watch {Directory} for certificate changes ({Detail}); the periodic check and SIGHUP still reload it")]
+    [LoggerMessage(70, LogLevel.Warning, "Cannot watch {Directory} for certificate changes ({Detail}); the periodic check and SIGHUP still reload it")]
     public static partial void TlsWatchFailed(ILogger logger, string directory, string detail);
 
-    [LoggerMessage(31, LogLevel.Information, "SIGHUP: nothing to reload, TLS is off")]
+    [LoggerMessage(71, LogLevel.Information, "SIGHUP: nothing to reload, TLS is off")]
     public static partial void TlsReloadWithoutTls(ILogger logger);
+    // 30-39: accounts (issue 4). Never a password, token or invite code in any of them.
+    [LoggerMessage(30, LogLevel.Warning, "Connection {ConnectionId} from {Remote}: failed login to {Account}: {Why}")]
+    public static partial void LoginFailed(ILogger logger, string connectionId, string account, string remote, string why);
+
+    [LoggerMessage(31, LogLevel.Information, "Connection {ConnectionId} from {Remote}: login to {Account} throttled for {RetryAfterMs} ms")]
+    public static partial void LoginThrottled(ILogger logger, string connectionId, string account, string remote, long retryAfterMs);
+
+    [LoggerMessage(32, LogLevel.Information, "Connection {ConnectionId} logged in to {Account} ({How})")]
+    public static partial void LoggedIn(ILogger logger, string connectionId, string account, string how);
+
+    [LoggerMessage(33, LogLevel.Information, "Account {Account} registered")]
+    public static partial void AccountRegistered(ILogger logger, string account);
+
+    [LoggerMessage(34, LogLevel.Information, "Account {Account} changed its password; its resume tokens are revoked")]
+    public static partial void PasswordChanged(ILogger logger, string account);
+
+    [LoggerMessage(35, LogLevel.Warning, "Connection {ConnectionId}: the password-hash backlog is full ({Backlog}); answered RATE_LIMITED")]
+    public static partial void HashBacklogFull(ILogger logger, string connectionId, int backlog);
+
+    [LoggerMessage(36, LogLevel.Information, "Account {Account}: password rehashed with the current Argon2id parameters")]
+    public static partial void PasswordRehashed(ILogger logger, string account);
+
+    [LoggerMessage(37, LogLevel.Error, "Connection {ConnectionId}: an account operation failed")]
+    public static partial void AccountOperationFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(38, LogLevel.Information, "Account {Account} revoked {Count} resume tokens")]
+    public static partial void ResumeTokensRevoked(ILogger logger, string account, int count);
 }

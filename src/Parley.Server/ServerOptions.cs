@@ -101,6 +101,9 @@ public sealed class ServerOptions
     /// <summary>Per-room history limits by age and count, applied hourly. Default: everything is kept. See <see cref="Storage.RetentionOptions"/>.</summary>
     public Storage.RetentionOptions Retention { get; set; } = new();
 
+    /// <summary>Server mode (open, registered, invite), registration, password hashing and the failed-login throttle. See <see cref="Accounts.AccountOptions"/>.</summary>
+    public Accounts.AccountOptions Accounts { get; set; } = new();
+
     internal IReadOnlyList<string> EffectiveListen =>
         Listen.Count > 0 ? Listen : [$"*:{ProtocolConstants.DefaultPort}"];
 }

@@ -20,6 +20,9 @@ public sealed class ChatAppOptions
     /// <summary>The client name sent in Hello.</summary>
     public string ClientName { get; init; } = "parley-tui/0.1";
 
+    /// <summary>The account to log in to; null for a guest. Its nickname defaults to the account name.</summary>
+    public AccountLogin? Login { get; init; }
+
     /// <summary>Where the configuration lives; default <see cref="ConfigStore.Default()"/>.</summary>
     public ConfigStore? Config { get; init; }
 
@@ -72,9 +75,10 @@ public static class ChatApp
             return 1;
         }
 
-        string nick = options.Nick.Length > 0 ? options.Nick : savedNick ?? string.Empty;
+        string nick = options.Nick.Length > 0 ? options.Nick : options.Login is null ? savedNick ?? string.Empty : string.Empty;
         bool asked = false;
-        if (nick.Length == 0)
+        // A logged-in session's nickname is its account name unless --name says otherwise: nothing to ask.
+        if (nick.Length == 0 && options.Login is null)
         {
             try
             {
@@ -106,6 +110,7 @@ public static class ChatApp
             // A person would rather be "alice_" now than wait for an old connection of theirs to time out.
             Connection = { Nick = nick, ClientName = options.ClientName, NickInUseRetries = 3, LoggerFactory = options.LoggerFactory, Tls = options.Tls },
         };
+        options.Login?.ApplyTo(sessionOptions);
         // The same trust as the check above: a key accepted there must be presented on every (re)connection.
         ParleySession session = ParleySession.ForServer(endpoint, sessionOptions, trust);
         await using (session.ConfigureAwait(false))
@@ -117,7 +122,7 @@ public static class ChatApp
                 Bell = config.Bell, TimestampFormat = ValidFormat(config.TimestampFormat), ShowMembers = config.ShowMembers,
                 Backlog = Math.Clamp(config.Backlog, 0, ChatModel.MaxBacklog),
             };
-            var model = new ChatModel(endpoint.ToString(), nick, chatOptions, backend, host);
+            var model = new ChatModel(endpoint.ToString(), nick.Length > 0 ? nick : options.Login?.Account ?? nick, chatOptions, backend, host);
             host.Start(model);
             await host.Ready.ConfigureAwait(false);
 

@@ -31,8 +31,12 @@ internal sealed class InMemoryServer : IAsyncDisposable
 
     public ConcurrentQueue<string> Errors { get; } = new();
 
+    /// <summary>Accounts, hashing and the throttle, for tests that look behind the wire.</summary>
+    internal Accounts.AccountService Accounts => Context.Accounts;
+
     /// <summary>Connects a client. <paramref name="readerPauseBytes"/> bounds what the server can write before the client reads (a small value models a stalled reader).</summary>
-    public TestPeer Connect(long readerPauseBytes = 1024 * 1024)
+    /// <param name="remote">The client's address as the server sees it (the login throttle counts per address); none when null.</param>
+    public TestPeer Connect(long readerPauseBytes = 1024 * 1024, System.Net.IPEndPoint? remote = null)
     {
         var toServer = new Pipe(new PipeOptions(useSynchronizationContext: false));
         var toClient = new Pipe(new PipeOptions(pauseWriterThreshold: readerPauseBytes, resumeWriterThreshold: readerPauseBytes / 2, useSynchronizationContext: false));
@@ -49,7 +53,7 @@ internal sealed class InMemoryServer : IAsyncDisposable
         }
 
         Assert.Equal(Protocol.Messages.ErrorCode.Unspecified, Context.Connections.TryAdmit(null));
-        var connection = new ClientConnection(id, null, serverSide, Abort, Context);
+        var connection = new ClientConnection(id, remote, serverSide, Abort, Context);
         Context.Connections.Add(connection);
         Task run = RunAsync(connection);
         _peers.Add((peer, run));
@@ -68,6 +72,7 @@ internal sealed class InMemoryServer : IAsyncDisposable
         await Task.WhenAll(_peers.Select(p => p.Run)).WaitAsync(TimeSpan.FromSeconds(10));
         Context.Connections.Dispose();
         Context.Committer.Dispose();
+        Context.Accounts.Dispose();
         Assert.True(Errors.IsEmpty, "the server logged errors: " + string.Join(" | ", Errors));
     }
 

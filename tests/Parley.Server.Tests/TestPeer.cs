@@ -91,6 +91,34 @@ internal sealed class TestPeer(PipeReader input, PipeWriter output) : IAsyncDisp
         return await NextAsync<Welcome>();
     }
 
+    /// <summary>Sends a Hello with account fields and returns the reply (a Welcome or an Error).</summary>
+    public async Task<IMessage> AccountHelloAsync(string account, string password = "", bool register = false, string nick = "",
+        string resumeToken = "", string invite = "", bool wantToken = false)
+    {
+        uint id = await SendAsync(new Hello
+        {
+            ProtocolVersion = ProtocolConstants.Version, ClientName = "test", Nick = nick, Account = account, Password = password,
+            Register = register, ResumeToken = resumeToken, InviteCode = invite, WantResumeToken = wantToken,
+        });
+        var reply = await ReadAsync() ?? throw new InvalidOperationException("the stream ended while waiting for the Hello's reply");
+        Assert.Equal(id, reply.RequestId);
+        return reply.Message;
+    }
+
+    /// <summary>Sends a request and returns its reply, skipping events.</summary>
+    public async Task<IMessage> RequestAsync(IMessage request)
+    {
+        uint id = await SendAsync(request);
+        while (true)
+        {
+            var next = await ReadAsync() ?? throw new InvalidOperationException($"the stream ended while waiting for the reply to {request.GetType().Name}");
+            if (next.RequestId == id)
+            {
+                return next.Message;
+            }
+        }
+    }
+
     public async Task<Joined> JoinAsync(string room)
     {
         await SendAsync(new Join { Room = room });

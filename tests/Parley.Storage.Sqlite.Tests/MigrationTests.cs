@@ -14,10 +14,10 @@ public sealed class MigrationTests : IDisposable
     {
         using SqliteChatStore store = _db.Open();
 
-        Assert.Equal(1, SqliteChatStore.SchemaVersion);
+        Assert.Equal(3, SqliteChatStore.SchemaVersion);
         Assert.Equal((long)SqliteChatStore.SchemaVersion, _db.RawScalar("PRAGMA user_version"));
         Assert.Equal(
-            "conversations,messages,read_markers,rooms",
+            "accounts,conversations,invites,messages,read_markers,resume_tokens,rooms",
             _db.RawScalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)"));
     }
 

@@ -19,13 +19,14 @@ internal sealed partial class PlainChat
 
     /// <summary>Runs until the user quits (exit code 0) or the session stops for good by itself (1).</summary>
     public static async Task<int> RunAsync(
-        ParleyEndpoint endpoint, string nick, ClientTlsOptions tls, TextReader input, TextWriter output, CancellationToken cancellationToken)
+        ParleyEndpoint endpoint, string nick, ClientTlsOptions tls, AccountLogin? login, TextReader input, TextWriter output, CancellationToken cancellationToken)
     {
         var options = new ParleySessionOptions
         {
             // A human would rather be "alice_" now than wait for an old connection of theirs to time out.
             Connection = { Nick = nick, ClientName = CommonOptions.ClientName, NickInUseRetries = 3, Tls = tls },
         };
+        login?.ApplyTo(options);
         ParleySession session = ParleySession.ForServer(endpoint, options);
         await using (session.ConfigureAwait(false))
         {

@@ -83,6 +83,17 @@ public sealed partial class ParleyConnection
     public Task<WhoisInfo> WhoisAsync(string nick, CancellationToken cancellationToken = default) =>
         RequestAsync<WhoisInfo>(FrameType.Whois, new Whois { Nick = nick }, cancellationToken);
 
+    /// <summary>
+    /// Changes the logged-in account's password. Every resume token of the account is revoked, this
+    /// connection's too. Fails with <c>AUTH_FAILED</c> if <paramref name="oldPassword"/> is wrong.
+    /// </summary>
+    public Task ChangePasswordAsync(string oldPassword, string newPassword, CancellationToken cancellationToken = default) =>
+        RequestAsync<Ok>(FrameType.ChangePassword, new ChangePassword { OldPassword = oldPassword, NewPassword = newPassword }, cancellationToken);
+
+    /// <summary>Revokes a resume token of the logged-in account; <c>null</c> revokes all of them.</summary>
+    public Task RevokeResumeTokenAsync(string? token = null, CancellationToken cancellationToken = default) =>
+        RequestAsync<Ok>(FrameType.RevokeResumeToken, new RevokeResumeToken { Token = token ?? string.Empty }, cancellationToken);
+
     /// <summary>Pings the server and returns the round-trip time.</summary>
     public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
     {
@@ -105,7 +116,7 @@ public sealed partial class ParleyConnection
         {
             uint id = NextRequestId();
             Volatile.Write(ref _helloRequestId, id);
-            var hello = new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = _options.ClientName, Nick = nick };
+            Hello hello = _options.ToHello(nick);
             try
             {
                 Welcome welcome = await RequestAsync<Welcome>(FrameType.Hello, id, hello, _options.HandshakeTimeout, cancellationToken)

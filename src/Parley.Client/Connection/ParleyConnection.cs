@@ -60,6 +60,9 @@ public sealed partial class ParleyConnection : IAsyncDisposable
     /// <summary>The nickname this connection holds now.</summary>
     public string Nick => Volatile.Read(ref _nick);
 
+    /// <summary>The account this connection is logged in to; empty for a guest (and before the handshake).</summary>
+    public string Account => _welcome?.Account ?? string.Empty;
+
     /// <summary>Server events in arrival order. Completes when the connection closes.</summary>
     public ChannelReader<ParleyEvent> Events => _events.Reader;
 

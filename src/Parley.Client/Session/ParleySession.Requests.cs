@@ -101,6 +101,21 @@ public sealed partial class ParleySession
     public Task<RoomList> ListRoomsAsync(CancellationToken cancellationToken = default) =>
         Current.ListRoomsAsync(cancellationToken);
 
+    /// <summary>
+    /// Changes the account's password. The server revokes every resume token of the account, so the
+    /// session forgets its own and reconnects with the new password (asking for a new token if it did before).
+    /// </summary>
+    public async Task ChangePasswordAsync(string oldPassword, string newPassword, CancellationToken cancellationToken = default)
+    {
+        await Current.ChangePasswordAsync(oldPassword, newPassword, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _password, newPassword);
+        ForgetResumeToken();
+    }
+
+    /// <inheritdoc cref="ParleyConnection.RevokeResumeTokenAsync"/>
+    public Task RevokeResumeTokenAsync(string? token = null, CancellationToken cancellationToken = default) =>
+        Current.RevokeResumeTokenAsync(token, cancellationToken);
+
     /// <inheritdoc cref="ParleyConnection.PingAsync"/>
     public Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default) => Current.PingAsync(cancellationToken);
 }

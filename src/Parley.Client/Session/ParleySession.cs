@@ -37,6 +37,10 @@ public sealed partial class ParleySession : IAsyncDisposable
     private TaskCompletionSource<ParleyConnection> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _run = Task.CompletedTask;
     private string _nick;
+    private string _resumeToken;
+    private string _password;
+    private bool _register;
+    private bool _triedToken;
     private string? _quitMessage;
     private bool _quitting;
     private int _state;
@@ -53,6 +57,9 @@ public sealed partial class ParleySession : IAsyncDisposable
         _time = _options.Connection.TimeProvider;
         _logger = _options.Connection.LoggerFactory.CreateLogger<ParleySession>();
         _nick = _options.Connection.Nick;
+        _resumeToken = _options.Connection.ResumeToken;
+        _password = _options.Connection.Password;
+        _register = _options.Connection.Register;
     }
 
     /// <summary>A session over plain TCP (or a stream wrapped by <paramref name="wrap"/>) to <paramref name="endpoint"/>.</summary>
@@ -83,6 +90,9 @@ public sealed partial class ParleySession : IAsyncDisposable
 
     /// <summary>The nickname held now, or asked for on the next connection.</summary>
     public string Nick => Volatile.Read(ref _nick);
+
+    /// <summary>The account the session logs in to; empty for a guest session.</summary>
+    public string Account => _options.Connection.Account;
 
     /// <summary>Starts connecting in the background; progress shows in <see cref="Events"/>.</summary>
     public void Start()
@@ -166,7 +176,19 @@ public sealed partial class ParleySession : IAsyncDisposable
                     Emit(new DisconnectedEvent(DisconnectInfo.Untrusted(ex), WillReconnect: false));
                     return;
                 }
-                catch (ParleyRequestException ex) when (ex.Code is ErrorCode.UnsupportedVersion or ErrorCode.InvalidName)
+                catch (ParleyRequestException ex) when (ex.Code == ErrorCode.AuthFailed && _triedToken)
+                {
+                    // The resume token expired or was revoked: forget it, and log in with the password if we have it.
+                    ForgetResumeToken();
+                    if (_password.Length == 0)
+                    {
+                        Emit(new DisconnectedEvent(new DisconnectInfo(QuitReason.Unspecified, "the saved login has expired; log in with the password again", ex.Code), WillReconnect: false));
+                        return;
+                    }
+
+                    continue;
+                }
+                catch (ParleyRequestException ex) when (IsFatal(ex.Code))
                 {
                     Emit(new DisconnectedEvent(new DisconnectInfo(DisconnectInfo.ReasonFor(ex.Code), ex.Message, ex.Code), WillReconnect: false));
                     return;
@@ -177,7 +199,7 @@ public sealed partial class ParleySession : IAsyncDisposable
                     // each may well succeed on a later try.
                     ClientLog.ConnectFailed(_logger, Endpoint, retry, ex);
                     retry++;
-                    if (!await BackOffAsync(retry, ex, stop).ConfigureAwait(false))
+                    if (!await BackOffAsync(retry, ex, stop, (ex as ParleyRequestException)?.RetryAfter).ConfigureAwait(false))
                     {
                         return;
                     }
@@ -224,11 +246,38 @@ public sealed partial class ParleySession : IAsyncDisposable
         }
 
         // The handshake has its own timeout (ParleyConnectionOptions.HandshakeTimeout).
-        return await ParleyConnection.ConnectAsync(transport, _options.Connection.WithNick(Nick), stop).ConfigureAwait(false);
+        ParleyConnectionOptions attempt = _options.Connection.ForAttempt(Nick, Volatile.Read(ref _resumeToken), Volatile.Read(ref _password), _register);
+        _triedToken = attempt.Account.Length > 0 && attempt.ResumeToken.Length > 0 && !attempt.Register;
+        return await ParleyConnection.ConnectAsync(transport, attempt, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>Hello errors that the same Hello would meet again: reconnecting can't help.</summary>
+    private static bool IsFatal(ErrorCode code) => code is ErrorCode.UnsupportedVersion or ErrorCode.InvalidName or ErrorCode.AuthFailed
+        or ErrorCode.LoginRequired or ErrorCode.RegistrationClosed or ErrorCode.AccountExists or ErrorCode.WeakPassword
+        or ErrorCode.NickRegistered or ErrorCode.InvalidRequest;
+
+    private void ForgetResumeToken()
+    {
+        if (Interlocked.Exchange(ref _resumeToken, string.Empty).Length > 0)
+        {
+            _options.ResumeTokenChanged?.Invoke(null);
+        }
+    }
+
+    /// <summary>After a handshake: the account exists now, and a token the server issued is the one to reconnect with.</summary>
+    private void NoteLogin(ParleyConnection connection)
+    {
+        _register = false;
+        string token = connection.Welcome.ResumeToken;
+        if (token.Length > 0)
+        {
+            Volatile.Write(ref _resumeToken, token);
+            _options.ResumeTokenChanged?.Invoke(token);
+        }
     }
 
     /// <summary>Reports and waits out the delay before retry <paramref name="retry"/>; false when the session should stop.</summary>
-    private async Task<bool> BackOffAsync(int retry, Exception? lastError, CancellationToken stop)
+    private async Task<bool> BackOffAsync(int retry, Exception? lastError, CancellationToken stop, TimeSpan? atLeast = null)
     {
         if (_options.MaxReconnectAttempts is { } max && retry > max)
         {
@@ -236,7 +285,13 @@ public sealed partial class ParleySession : IAsyncDisposable
             return false;
         }
 
+        // RATE_LIMITED says when to try again: no sooner than that.
         TimeSpan delay = _options.Backoff.GetDelay(retry);
+        if (atLeast > delay)
+        {
+            delay = atLeast.Value;
+        }
+
         SetState(ConnectionState.Reconnecting);
         // The timer starts before the event goes out, so whoever reacts to the event (a test moving a
         // fake clock, say) sees the delay already running.
@@ -275,6 +330,7 @@ public sealed partial class ParleySession : IAsyncDisposable
         }
 
         Volatile.Write(ref _nick, connection.Nick);
+        NoteLogin(connection);
         SetState(ConnectionState.Connected);
         Emit(new ConnectedEvent(Endpoint, connection.Nick, connection.Welcome));
         // Rejoin and replay what was missed before passing on any live event: live messages queue in the

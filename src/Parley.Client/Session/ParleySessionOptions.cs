@@ -18,6 +18,14 @@ public sealed class ParleySessionOptions
     /// </summary>
     public int? MaxReconnectAttempts { get; set; }
 
+    /// <summary>
+    /// Called with each resume token the server issues (after a login with the password and
+    /// <see cref="ParleyConnectionOptions.WantResumeToken"/>), and with <c>null</c> when the token stops
+    /// working (refused, or revoked by a password change), so the caller can keep it, or forget it, on disk.
+    /// The session itself reconnects with the latest token and falls back to the password if it has it.
+    /// </summary>
+    public Action<string?>? ResumeTokenChanged { get; set; }
+
     /// <summary>How long opening the transport (TCP connect and the TLS handshake) may take. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -13,6 +13,9 @@ internal sealed class Hub
     // Durable room state (topics) for rooms with no members now: a room object is made from it on the next join.
     private readonly ConcurrentDictionary<string, RoomRecord> _records = new(StringComparer.Ordinal);
     private readonly Action<Room> _removeRoom;
+    // The sessions logged in to each account (an account may be connected several times). Replaced, never mutated, under _accountsGate.
+    private readonly ConcurrentDictionary<string, Session[]> _accountSessions = new(StringComparer.Ordinal);
+    private readonly Lock _accountsGate = new();
     private long _lastMessageId;
 
     public Hub(ServerContext context)
@@ -36,6 +39,33 @@ internal sealed class Hub
     public Session? FindByNick(string key) => _nicks.GetValueOrDefault(key);
 
     public Room? FindRoom(string key) => _rooms.GetValueOrDefault(key);
+
+    /// <summary>The sessions logged in to an account now (empty when it is offline).</summary>
+    public Session[] SessionsOf(string accountKey) => _accountSessions.GetValueOrDefault(accountKey) ?? [];
+
+    public void AddAccountSession(string accountKey, Session session)
+    {
+        lock (_accountsGate)
+        {
+            _accountSessions[accountKey] = [.. SessionsOf(accountKey), session];
+        }
+    }
+
+    private void RemoveAccountSession(string accountKey, Session session)
+    {
+        lock (_accountsGate)
+        {
+            Session[] rest = [.. SessionsOf(accountKey).Where(s => s != session)];
+            if (rest.Length == 0)
+            {
+                _accountSessions.TryRemove(accountKey, out _);
+            }
+            else
+            {
+                _accountSessions[accountKey] = rest;
+            }
+        }
+    }
 
     /// <summary>Joins the room, creating it if needed; replies Joined (with <paramref name="readSeq"/>, the session's read marker) and tells the members.</summary>
     public Room Join(string name, string key, Session session, uint requestId, ulong readSeq)
@@ -118,6 +148,11 @@ internal sealed class Hub
         if (session.NickKey is { } key)
         {
             ReleaseNick(key, session);
+        }
+
+        if (session.Account is { } account)
+        {
+            RemoveAccountSession(account.Key, session);
         }
     }
 }

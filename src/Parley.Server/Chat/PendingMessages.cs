@@ -44,16 +44,21 @@ internal sealed class PendingRoomMessage(Session sender, uint requestId, Message
 }
 
 /// <summary>A direct message on its way through the group commit.</summary>
-internal sealed class PendingDirectMessage(Session sender, uint requestId, MessageToStore record, Session recipient)
+/// <remarks>Delivered to the recipient's sessions (none when an account is offline: it finds the message in its
+/// Welcome.unread) and to the sender's, each once even when the two overlap (a note to oneself).</remarks>
+internal sealed class PendingDirectMessage(Session sender, uint requestId, MessageToStore record, Func<IEnumerable<Session>> recipients)
     : PendingSessionMessage(sender, requestId, record)
 {
     protected override void Deliver(StoredMessage message)
     {
         byte[] frame = FrameWriter.Encode(FrameType.DirectDelivered, 0, WireMessages.ToDirectDelivered(message));
-        recipient.Connection.Send(frame);
-        if (recipient != Sender)
+        var told = new HashSet<Session>();
+        foreach (Session session in recipients().Concat(Sender.OwnSessions).Append(Sender))
         {
-            Sender.Connection.Send(frame);
+            if (told.Add(session))
+            {
+                session.Connection.Send(frame);
+            }
         }
     }
 }

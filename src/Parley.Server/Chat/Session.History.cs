@@ -64,7 +64,7 @@ internal sealed partial class Session
         ulong seq = Math.Min(request.Seq, _context.Store.LastSeq(conversation));
         lock (_context.StoreWriteGate)
         {
-            _context.Store.SetReadMarker(NickKey!, conversation, seq);
+            _context.Store.SetReadMarker(Identity!, conversation, seq);
         }
 
         Reply(id, FrameType.Ok, new Ok());
@@ -86,7 +86,9 @@ internal sealed partial class Session
 
         if (ContentRules.TryValidateNick(name, out _, out string nickKey, out string error))
         {
-            return IChatStore.DirectConversation(NickKey!, nickKey);
+            // The same user a Whisper to this name reaches: an account by its name or by a nickname it holds now.
+            string peer = Accounts.IsRegistered(nickKey) ? IChatStore.AccountUser(nickKey) : _context.Hub.FindByNick(nickKey)?.Identity ?? nickKey;
+            return IChatStore.DirectConversation(Identity!, peer);
         }
 
         Reply(id, ErrorCode.InvalidName, error);

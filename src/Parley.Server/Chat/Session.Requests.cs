@@ -7,92 +7,13 @@ namespace Parley.Server.Chat;
 
 internal sealed partial class Session
 {
-    private void OnHello(uint id, Hello hello)
-    {
-        if (hello.ProtocolVersion != ProtocolConstants.Version)
-        {
-            ProtocolViolationException.Throw(ErrorCode.UnsupportedVersion,
-                $"this server speaks protocol version {ProtocolConstants.Version}, not {hello.ProtocolVersion}");
-        }
-
-        string display, key;
-        if (hello.Nick.Length == 0)
-        {
-            (display, key) = ClaimGuestNick();
-        }
-        else
-        {
-            if (!ContentRules.TryValidateNick(hello.Nick, out display, out key, out string error))
-            {
-                // The handshake may be retried with another name before the handshake deadline.
-                Reply(id, ErrorCode.InvalidName, error);
-                return;
-            }
-
-            if (!_context.Hub.TryClaimNick(key, this))
-            {
-                Reply(id, ErrorCode.NickInUse, $"the nickname {display} is in use");
-                return;
-            }
-        }
-
-        NickKey = key;
-        _nick = display;
-        IsReady = true;
-        Log.HandshakeDone(_context.Logger, Connection.Id, display, ContentRules.NeutralizeText(hello.ClientName));
-        ServerOptions o = _context.Options;
-        Reply(id, FrameType.Welcome, new Welcome
-        {
-            ProtocolVersion = ProtocolConstants.Version,
-            ServerName = o.ServerName,
-            Motd = o.Motd,
-            Nick = display,
-            ConnectionId = Connection.Id,
-            Unread = { UnreadFor(key) },
-            Limits = new ServerLimits
-            {
-                MaxFramePayload = (uint)o.MaxFramePayload,
-                MaxTextBytes = ProtocolConstants.MaxTextBytes,
-                MaxNickLength = ProtocolConstants.MaxNickLength,
-                MaxRoomNameLength = ProtocolConstants.MaxRoomNameLength,
-                MaxTopicBytes = ProtocolConstants.MaxTopicBytes,
-                SendQueueSoftBytes = (ulong)o.SendQueueSoftBytes,
-                SendQueueHardBytes = (ulong)o.SendQueueHardBytes,
-                PingIntervalMs = (uint)o.PingInterval.TotalMilliseconds,
-                IdleTimeoutMs = (uint)o.IdleTimeout.TotalMilliseconds,
-                MaxRoomsPerSession = (uint)o.MaxRoomsPerSession,
-            },
-        });
-    }
-
-    private IEnumerable<Protocol.Messages.UnreadConversation> UnreadFor(string key) =>
-        _context.Store.UnreadDirectConversations(key).Select(u => new Protocol.Messages.UnreadConversation
-        {
-            Peer = u.Conversation[1..].Split(',').FirstOrDefault(k => k != key) ?? key,
-            LastSeq = u.LastSeq, ReadSeq = u.ReadMarker, UnreadCount = (uint)u.Unread,
-        });
-
-    private (string Display, string Key) ClaimGuestNick()
-    {
-        while (true)
-        {
-            string display = $"guest{Random.Shared.Next(10_000, 1_000_000)}";
-            string key = ContentRules.Key(display);
-            if (_context.Hub.TryClaimNick(key, this))
-            {
-                return (display, key);
-            }
-        }
-    }
-
     private void OnPing(uint id, Ping ping) =>
         Connection.SendControl(FrameWriter.Encode(FrameType.Pong, id, new Pong { Nonce = ping.Nonce }));
 
     private void OnSetNick(uint id, SetNick request)
     {
-        if (!ContentRules.TryValidateNick(request.Nick, out string display, out string key, out string error))
+        if (!ValidateNick(id, request.Nick, _account?.Key, out string display, out string key))
         {
-            Reply(id, ErrorCode.InvalidName, error);
             return;
         }
 
@@ -172,7 +93,7 @@ internal sealed partial class Session
 
         _context.Metrics.Messages.Add(1);
         Spoke();
-        var record = new MessageToStore(room.Key, NickKey!, _nick!, string.Empty, ContentRules.NeutralizeText(say.Text), say.Action,
+        var record = new MessageToStore(room.Key, Identity!, _nick!, string.Empty, ContentRules.NeutralizeText(say.Text), say.Action,
             say.ClientMsgId, _context.Hub.NextMessageId(), _context.Time.GetUtcNow().ToUnixTimeMilliseconds());
         Interlocked.Increment(ref _pendingCommits);
         _context.Committer.Enqueue(new PendingRoomMessage(this, id, record, _context.Hub));
@@ -180,10 +101,7 @@ internal sealed partial class Session
 
     private void OnWhisper(uint id, Whisper whisper)
     {
-        // Only to someone online: until accounts exist a nickname is not an identity, so a message
-        // kept for an absent nickname would go to whoever takes that name next.
-        if (!ContentRules.TryValidateNick(whisper.To, out string to, out string key, out _)
-            || _context.Hub.FindByNick(key) is not { } target)
+        if (!ContentRules.TryValidateNick(whisper.To, out _, out string key, out _) || FindRecipient(key) is not { } recipient)
         {
             Reply(id, ErrorCode.NoSuchUser, $"no user {ContentRules.NeutralizeText(whisper.To)} is online");
             return;
@@ -201,12 +119,44 @@ internal sealed partial class Session
 
         _context.Metrics.Messages.Add(1);
         Spoke();
-        var record = new MessageToStore(IChatStore.DirectConversation(NickKey!, key), NickKey!, _nick!, target.Nick ?? to,
+        var record = new MessageToStore(IChatStore.DirectConversation(Identity!, recipient.User), Identity!, _nick!, recipient.Name,
             ContentRules.NeutralizeText(whisper.Text), whisper.Action, whisper.ClientMsgId,
             _context.Hub.NextMessageId(), _context.Time.GetUtcNow().ToUnixTimeMilliseconds());
         Interlocked.Increment(ref _pendingCommits);
-        _context.Committer.Enqueue(new PendingDirectMessage(this, id, record, target));
+        _context.Committer.Enqueue(new PendingDirectMessage(this, id, record, recipient.Sessions));
     }
+
+    /// <summary>Where a direct message goes, and who its recipient is in the store.</summary>
+    /// <param name="User">The recipient as a user of the conversation (<see cref="Identity"/>).</param>
+    /// <param name="Name">As shown in <c>DirectDelivered.to</c>.</param>
+    /// <param name="Sessions">Its sessions at delivery time (an account's may have come or gone meanwhile).</param>
+    private sealed record Recipient(string User, string Name, Func<IEnumerable<Session>> Sessions);
+
+    /// <summary>
+    /// An account name reaches the account, online under any nickname or offline (the message waits in its
+    /// Welcome.unread). Any other name reaches the session holding it, if one does: a guest's nickname is not
+    /// an identity, so nothing is kept for an absent one (it would go to whoever takes the name next).
+    /// </summary>
+    private Recipient? FindRecipient(string key)
+    {
+        Hub hub = _context.Hub;
+        if (Accounts.Store.FindAccount(key) is { } account)
+        {
+            return new Recipient(IChatStore.AccountUser(account.Key), account.Name, () => hub.SessionsOf(account.Key));
+        }
+
+        if (hub.FindByNick(key) is not { } target)
+        {
+            return null;
+        }
+
+        return target.Account is { } online
+            ? new Recipient(IChatStore.AccountUser(online.Key), target.Nick ?? online.Name, () => hub.SessionsOf(online.Key))
+            : new Recipient(key, target.Nick ?? key, () => [target]);
+    }
+
+    /// <summary>The sessions that see this session's own direct messages: every session of its account, or just this one.</summary>
+    internal IEnumerable<Session> OwnSessions => _account is { } account ? _context.Hub.SessionsOf(account.Key) : [this];
 
     private void OnSetTopic(uint id, SetTopic request)
     {

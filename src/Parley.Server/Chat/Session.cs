@@ -1,20 +1,24 @@
 using Google.Protobuf;
 using Parley.Protocol;
 using Parley.Protocol.Messages;
+using Parley.Server.Accounts;
 using Parley.Server.Connections;
+using Parley.Server.Storage;
 
 namespace Parley.Server.Chat;
 
 /// <summary>
 /// A connection's protocol state: handshake, then ready with a nickname and rooms. Requests are
-/// handled synchronously on the connection's read loop, so this state needs no lock; other threads
-/// read only <see cref="Nick"/>.
+/// handled on the connection's read loop one at a time (the slow ones, which hash a password, return a task
+/// the loop awaits before it parses the next frame), so this state needs no lock; other threads read only
+/// <see cref="Nick"/> and <see cref="Account"/>.
 /// </summary>
 internal sealed partial class Session
 {
     private readonly ServerContext _context;
     private readonly List<Room> _rooms = [];
     private volatile string? _nick;
+    private volatile SessionAccount? _account;
     private int _pendingCommits;
 
     public Session(ClientConnection connection, ServerContext context)
@@ -34,6 +38,15 @@ internal sealed partial class Session
 
     public bool IsReady { get; private set; }
 
+    /// <summary>The account this session is logged in to; null for a guest (and before the handshake).</summary>
+    public SessionAccount? Account => _account;
+
+    /// <summary>
+    /// Who this session is for stored direct messages and read markers: its account
+    /// (<see cref="IChatStore.AccountUser"/>, which survives nickname changes), or a guest's nickname key.
+    /// </summary>
+    public string? Identity => _account is { } account ? IChatStore.AccountUser(account.Key) : NickKey;
+
     /// <summary>This session's messages waiting for the group commit.</summary>
     public int PendingCommits => Volatile.Read(ref _pendingCommits);
 
@@ -44,18 +57,22 @@ internal sealed partial class Session
         Connection.ResumeReadingIfReady();
     }
 
-    /// <summary>Handles one frame. Throws <see cref="ProtocolViolationException"/> for what closes the connection.</summary>
-    public void Handle(in Frame frame)
+    /// <summary>
+    /// Handles one frame. Returns null when done, or a task for a request that waits for a password hash: the
+    /// read loop parses nothing more until it completes. Throws <see cref="ProtocolViolationException"/> for what
+    /// closes the connection.
+    /// </summary>
+    public Task? Handle(in Frame frame)
     {
         IMessage message = MessageCodec.Decode(frame);
         uint id = frame.RequestId;
         switch (message)
         {
             case Pong:
-                return;
+                return null;
             case Goodbye goodbye:
                 Connection.CloseByClient(ContentRules.NeutralizeText(Truncate(goodbye.Message, ProtocolConstants.MaxReasonBytes)));
-                return;
+                return null;
         }
 
         if (id == 0)
@@ -68,14 +85,13 @@ internal sealed partial class Session
             switch (message)
             {
                 case Hello hello:
-                    OnHello(id, hello);
-                    return;
+                    return OnHello(id, hello);
                 case Ping ping:
                     OnPing(id, ping);
-                    return;
+                    return null;
                 default:
                     ProtocolViolationException.Throw(ErrorCode.HandshakeRequired, $"the first frame must be Hello, not {frame.Type}");
-                    return;
+                    return null;
             }
         }
 
@@ -95,13 +111,17 @@ internal sealed partial class Session
             case SetAway away: OnSetAway(id, away); break;
             case Whois whois: OnWhois(id, whois); break;
             case Hello: Reply(id, ErrorCode.InvalidRequest, "the handshake is already done"); break;
-            case ChangePassword or RevokeResumeToken or Kick or Ban or Unban or ListBans or Mute or SetRole or SetRoomMode or Invite:
+            case ChangePassword change: return OnChangePassword(id, change);
+            case RevokeResumeToken revoke: OnRevokeResumeToken(id, revoke); break;
+            case Kick or Ban or Unban or ListBans or Mute or SetRole or SetRoomMode or Invite:
                 Reply(id, ErrorCode.InvalidRequest, $"{frame.Type} is not supported by this server yet");
                 break;
             default:
                 ProtocolViolationException.Throw(ErrorCode.MalformedFrame, $"{frame.Type} is not a frame a client may send");
                 break;
         }
+
+        return null;
     }
 
     /// <summary>Takes the session out of all its rooms' books; returns them for the quit announcements.</summary>

@@ -39,6 +39,7 @@ internal sealed partial class ClientConnection
             ReadResult result = await input.ReadAsync().ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
             bool backlogged = false;
+            Task? pending = null;
             try
             {
                 if (result.IsCanceled || IsClosing)
@@ -51,10 +52,17 @@ internal sealed partial class ClientConnection
                 {
                     Volatile.Write(ref _lastFrameAt, _context.Time.GetTimestamp());
                     // Decoding copies the payload into owned objects before the reader advances.
-                    Session.Handle(frame);
+                    pending = Session.Handle(frame);
                     if (IsClosing)
                     {
                         return;
+                    }
+
+                    if (pending is not null)
+                    {
+                        // A request waiting for a password hash: the frames behind it wait until it is answered
+                        // (docs/PROTOCOL.md), and this loop waits without holding a thread.
+                        break;
                     }
 
                     if (MustPauseReading)
@@ -68,7 +76,7 @@ internal sealed partial class ClientConnection
                 }
 
                 // Checked after parsing, so the frames that arrived with the end of the stream count.
-                if (result.IsCompleted && !backlogged)
+                if (result.IsCompleted && !backlogged && pending is null)
                 {
                     if (!buffer.IsEmpty)
                     {
@@ -80,8 +88,8 @@ internal sealed partial class ClientConnection
             }
             finally
             {
-                // Whole frames left behind by a backlog pause were not examined: the next read must see them at once.
-                if (backlogged)
+                // Whole frames left behind by a pause were not examined: the next read must see them at once.
+                if (backlogged || pending is not null)
                 {
                     input.AdvanceTo(buffer.Start);
                 }
@@ -89,6 +97,18 @@ internal sealed partial class ClientConnection
                 {
                     input.AdvanceTo(buffer.Start, buffer.End);
                 }
+            }
+
+            if (pending is not null)
+            {
+                ReadStatus = "awaiting a password hash";
+                await pending.ConfigureAwait(false);
+                if (IsClosing)
+                {
+                    return;
+                }
+
+                backlogged = MustPauseReading;
             }
 
             if (backlogged)

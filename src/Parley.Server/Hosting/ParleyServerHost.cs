@@ -66,6 +66,10 @@ public static class ParleyServerHost
             .Validate(o => o.IdleTimeout > o.PingInterval, "IdleTimeout must be longer than PingInterval")
             .Validate(o => o.SendQueueHardBytes >= o.SendQueueSoftBytes, "SendQueueHardBytes must be at least SendQueueSoftBytes")
             .Validate(o => o.EffectiveListen.All(a => ListenAddress.TryParse(a, out _, out _)), "every Listen entry must be ADDR:PORT")
+            .Validate(o => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(o.Accounts, new(o.Accounts), null, validateAllProperties: true),
+                $"Accounts: HashMemoryKiB is at least {Accounts.AccountOptions.MinimumMemoryKiB}, HashIterations at least {Accounts.AccountOptions.MinimumIterations}, and the counts positive")
+            .Validate(o => o.Accounts.ResumeTokenLifetime > TimeSpan.Zero && o.Accounts.AccountFailureRefill > TimeSpan.Zero && o.Accounts.AddressFailureRefill > TimeSpan.Zero,
+                "Accounts: ResumeTokenLifetime, AccountFailureRefill and AddressFailureRefill must be positive")
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ServerOptions>, RetentionOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<ServerOptions>, ServerTlsOptionsValidator>();

@@ -8,7 +8,8 @@ namespace Parley.Server.Storage;
 /// <remarks>
 /// Conversation ids: a room is its key (<c>#general</c>, lower-cased NFKC as from
 /// <c>ContentRules.Key</c>); a direct-message conversation is <see cref="DirectConversation"/> of the
-/// two nickname keys. Methods are synchronous on purpose: SQLite does its I/O synchronously, and the
+/// two users: a guest by its nickname key, an account by <see cref="AccountUser"/> (<c>~key</c>; <c>~</c> is
+/// never in a nickname, so a guest who once used a name is never confused with the account that has it). Methods are synchronous on purpose: SQLite does its I/O synchronously, and the
 /// committer owns a dedicated thread.
 /// </remarks>
 public interface IChatStore : IDisposable
@@ -58,6 +59,9 @@ public interface IChatStore : IDisposable
 
     /// <summary><c>PRAGMA integrity_check</c>: "ok" when the database is sound.</summary>
     string IntegrityCheck();
+
+    /// <summary>An account as a user of conversations and read markers: <c>~</c> and the account key.</summary>
+    static string AccountUser(string accountKey) => "~" + accountKey;
 
     /// <summary>The DM conversation id of two users, the same whichever is first: <c>@a,b</c> with the keys ordered.</summary>
     static string DirectConversation(string userKeyA, string userKeyB) =>

@@ -1,0 +1,60 @@
+namespace Parley.Server.Storage;
+
+/// <summary>
+/// Accounts, their resume tokens and invite codes (issue 4). The server reads an account from the store at
+/// every login rather than caching it, so changes made with <c>parley admin user</c> against the same data
+/// directory apply at once. The SQLite implementation is <c>SqliteChatStore</c> (one database file for
+/// everything); <see cref="InMemoryAccountStore"/> serves fast tests.
+/// </summary>
+/// <remarks>
+/// Keys are nickname keys (<c>ContentRules.Key</c>). Secrets never reach the store: passwords only as
+/// Argon2id PHC strings, resume tokens and invite codes only as SHA-256 hashes (hex). Moderation adds its
+/// own tables keyed by account (bans, room roles) beside these.
+/// </remarks>
+public interface IAccountStore
+{
+    AccountRecord? FindAccount(string key);
+
+    IReadOnlyList<AccountRecord> ListAccounts();
+
+    /// <summary>
+    /// Creates an account. With <paramref name="inviteCodeHash"/>, the invite is used in the same
+    /// transaction: an unknown or used code creates nothing.
+    /// </summary>
+    CreateAccountResult CreateAccount(AccountRecord account, string? inviteCodeHash = null);
+
+    /// <summary>Replaces the password hash; with <paramref name="revokeTokens"/> every resume token of the account goes too. False if no such account.</summary>
+    bool SetPasswordHash(string key, string passwordHash, bool revokeTokens);
+
+    /// <summary>Makes the account a server administrator or not. False if no such account.</summary>
+    bool SetAdmin(string key, bool admin);
+
+    /// <summary>Deletes the account and its resume tokens. False if no such account.</summary>
+    bool DeleteAccount(string key);
+
+    void AddResumeToken(ResumeTokenRecord token);
+
+    /// <summary>The token with this hash, expired or not; null if unknown or revoked.</summary>
+    ResumeTokenRecord? FindResumeToken(string tokenHash);
+
+    /// <summary>Revokes one token of the account (by hash), or all of them (null); returns how many.</summary>
+    int RevokeResumeTokens(string accountKey, string? tokenHash);
+
+    void AddInvite(InviteRecord invite);
+}
+
+/// <summary>An account. <see cref="Name"/> is the name as registered (NFC), <see cref="Key"/> its identity.</summary>
+public sealed record AccountRecord(string Key, string Name, string PasswordHash, bool Admin, long CreatedMs);
+
+/// <summary>A resume token, stored by its SHA-256 (hex). <see cref="ExpiresMs"/> is Unix milliseconds.</summary>
+public sealed record ResumeTokenRecord(string TokenHash, string AccountKey, long CreatedMs, long ExpiresMs);
+
+/// <summary>A single-use invite code, stored by its SHA-256 (hex).</summary>
+public sealed record InviteRecord(string CodeHash, string CreatedBy, long CreatedMs);
+
+public enum CreateAccountResult
+{
+    Created,
+    Exists,
+    InviteNotValid,
+}

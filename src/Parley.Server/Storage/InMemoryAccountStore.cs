@@ -1,0 +1,132 @@
+namespace Parley.Server.Storage;
+
+/// <summary>Accounts kept in memory and lost on exit: for fast tests and throwaway servers.</summary>
+public sealed class InMemoryAccountStore : IAccountStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, AccountRecord> _accounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ResumeTokenRecord> _tokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InviteRecord> _invites = new(StringComparer.Ordinal);
+
+    public AccountRecord? FindAccount(string key)
+    {
+        lock (_gate)
+        {
+            return _accounts.GetValueOrDefault(key);
+        }
+    }
+
+    public IReadOnlyList<AccountRecord> ListAccounts()
+    {
+        lock (_gate)
+        {
+            return [.. _accounts.Values.OrderBy(a => a.Key, StringComparer.Ordinal)];
+        }
+    }
+
+    public CreateAccountResult CreateAccount(AccountRecord account, string? inviteCodeHash = null)
+    {
+        lock (_gate)
+        {
+            if (_accounts.ContainsKey(account.Key))
+            {
+                return CreateAccountResult.Exists;
+            }
+
+            if (inviteCodeHash is not null && !_invites.Remove(inviteCodeHash))
+            {
+                return CreateAccountResult.InviteNotValid;
+            }
+
+            _accounts[account.Key] = account;
+            return CreateAccountResult.Created;
+        }
+    }
+
+    public bool SetPasswordHash(string key, string passwordHash, bool revokeTokens)
+    {
+        lock (_gate)
+        {
+            if (!_accounts.TryGetValue(key, out AccountRecord? account))
+            {
+                return false;
+            }
+
+            _accounts[key] = account with { PasswordHash = passwordHash };
+            if (revokeTokens)
+            {
+                RemoveTokens(key, null);
+            }
+
+            return true;
+        }
+    }
+
+    public bool SetAdmin(string key, bool admin)
+    {
+        lock (_gate)
+        {
+            if (!_accounts.TryGetValue(key, out AccountRecord? account))
+            {
+                return false;
+            }
+
+            _accounts[key] = account with { Admin = admin };
+            return true;
+        }
+    }
+
+    public bool DeleteAccount(string key)
+    {
+        lock (_gate)
+        {
+            RemoveTokens(key, null);
+            return _accounts.Remove(key);
+        }
+    }
+
+    public void AddResumeToken(ResumeTokenRecord token)
+    {
+        lock (_gate)
+        {
+            _tokens[token.TokenHash] = token;
+        }
+    }
+
+    public ResumeTokenRecord? FindResumeToken(string tokenHash)
+    {
+        lock (_gate)
+        {
+            return _tokens.GetValueOrDefault(tokenHash);
+        }
+    }
+
+    public int RevokeResumeTokens(string accountKey, string? tokenHash)
+    {
+        lock (_gate)
+        {
+            return RemoveTokens(accountKey, tokenHash);
+        }
+    }
+
+    public void AddInvite(InviteRecord invite)
+    {
+        lock (_gate)
+        {
+            _invites[invite.CodeHash] = invite;
+        }
+    }
+
+    private int RemoveTokens(string accountKey, string? tokenHash)
+    {
+        string[] doomed = [.. _tokens.Values
+            .Where(t => t.AccountKey == accountKey && (tokenHash is null || t.TokenHash == tokenHash))
+            .Select(t => t.TokenHash)];
+        foreach (string hash in doomed)
+        {
+            _tokens.Remove(hash);
+        }
+
+        return doomed.Length;
+    }
+}

@@ -1,0 +1,162 @@
+using Parley.Protocol.Messages;
+using Parley.TestUtilities;
+using static Parley.IntegrationTests.AccountWire;
+
+namespace Parley.IntegrationTests;
+
+/// <summary>
+/// The account commands as users run them: <c>parley admin user</c> on a data directory, and <c>parley send</c>
+/// / <c>parley chat</c> with <c>--account</c>, saving the resume token and using it across a real server restart.
+/// </summary>
+public sealed class AccountCommandTests : IDisposable
+{
+    // Each test gets its own XDG_DATA_HOME, so no token ever lands in the real one.
+    private readonly string _home = Path.Combine(Path.GetTempPath(), "parley-tests", "home-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_home))
+        {
+            Directory.Delete(_home, recursive: true);
+        }
+    }
+
+    private Dictionary<string, string> Environment(string? password = null)
+    {
+        var environment = new Dictionary<string, string> { ["XDG_DATA_HOME"] = _home };
+        if (password is not null)
+        {
+            environment["PARLEY_PASSWORD"] = password;
+        }
+
+        return environment;
+    }
+
+    private async Task<ParleyProcess> RunAsync(string? stdin, params string[] args)
+    {
+        ParleyProcess process = ParleyProcess.Start(Environment(), args);
+        if (stdin is not null)
+        {
+            await process.WriteLineAsync(stdin);
+        }
+
+        process.CloseInput();
+        await process.WaitForExitAsync();
+        return process;
+    }
+
+    [Fact]
+    public async Task Admin_user_commands_manage_accounts_while_the_server_runs()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync();
+        string data = server.Server.Options.DataDirectory!;
+
+        await using ParleyProcess add = await RunAsync(Password, "admin", "user", "add", "Root", "--admin", "--data", data);
+        Assert.True(await add.WaitForExitAsync() == 0, add.Explain("user add failed"));
+        Assert.Equal("added account Root (server administrator)", Assert.Single(add.Lines));
+        await using ParleyProcess again = await RunAsync(Password, "admin", "user", "add", "root", "--data", data);
+        Assert.Equal(1, await again.WaitForExitAsync());
+        Assert.Contains(again.ErrorLines, l => l.Contains("exists", StringComparison.Ordinal));
+        await using ParleyProcess weak = await RunAsync("short", "admin", "user", "add", "bob", "--data", data);
+        Assert.Equal(1, await weak.WaitForExitAsync());
+
+        // The running server sees the new account at the next login.
+        (WireClient root, Welcome welcome) = await LoginAsync(server.EndPoint, "root", wantToken: true);
+        await root.DisposeAsync();
+        Assert.True(welcome.Admin);
+
+        await using ParleyProcess list = await RunAsync(null, "admin", "user", "list", "--data", data);
+        Assert.Matches(@"^Root\s+admin\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+argon2id m=19456,t=2,p=1$", Assert.Single(list.Lines));
+
+        await using ParleyProcess unmake = await RunAsync(null, "admin", "user", "set", "root", "--admin", "false", "--data", data);
+        Assert.True(await unmake.WaitForExitAsync() == 0, unmake.Explain("user set failed"));
+        await using ParleyProcess reset = await RunAsync("another long password", "admin", "user", "reset", "root", "--data", data);
+        Assert.True(await reset.WaitForExitAsync() == 0, reset.Explain("user reset failed"));
+
+        await using (WireClient client = await WireClient.ConnectAsync(server.EndPoint))
+        {
+            // The reset revoked the token and replaced the password.
+            Assert.Equal(ErrorCode.AuthFailed, CodeOf(await client.AccountHelloAsync("root", resumeToken: welcome.ResumeToken)));
+            Assert.Equal(ErrorCode.AuthFailed, CodeOf(await client.AccountHelloAsync("root", Password)));
+            Welcome after = Assert.IsType<Welcome>(await client.AccountHelloAsync("root", "another long password"));
+            Assert.False(after.Admin);
+        }
+
+        await using ParleyProcess delete = await RunAsync(null, "admin", "user", "del", "root", "--data", data);
+        Assert.True(await delete.WaitForExitAsync() == 0, delete.Explain("user del failed"));
+        await using ParleyProcess missing = await RunAsync(null, "admin", "user", "del", "root", "--data", data);
+        Assert.Equal(1, await missing.WaitForExitAsync());
+        await using WireClient late = await WireClient.ConnectAsync(server.EndPoint);
+        Assert.Equal(ErrorCode.AuthFailed, CodeOf(await late.AccountHelloAsync("root", "another long password", nick: "r2")));
+    }
+
+    [Fact]
+    public async Task A_saved_login_and_the_password_survive_a_server_restart()
+    {
+        string data = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
+        int port = ServerProcess.FreePort();
+        try
+        {
+            await using (ServerProcess server = await ServerProcess.StartAsync(port, data))
+            {
+                await using ParleyProcess register = ParleyProcess.Start(Environment(Password),
+                    "send", server.Address, "#general", "first", "--account", "alice", "--register");
+                Assert.True(await register.WaitForExitAsync() == 0, register.Explain("send --register failed"));
+                await server.Process.TerminateAsync();
+                await server.Process.WaitForExitAsync();
+            }
+
+            string tokenFile = Assert.Single(Directory.GetFiles(Path.Combine(_home, "parley", "tokens")));
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+            }
+
+            Assert.DoesNotContain(Password, await File.ReadAllTextAsync(tokenFile), StringComparison.Ordinal);
+
+            await using (ServerProcess restarted = await ServerProcess.StartAsync(port, data))
+            {
+                // No password given: the saved token logs in.
+                await using ParleyProcess send = ParleyProcess.Start(Environment(), "send", restarted.Address, "#general", "second", "--account", "alice");
+                Assert.True(await send.WaitForExitAsync() == 0, send.Explain("send with the saved login failed"));
+                Assert.Contains(restarted.Process.Lines, l => l.Contains("logged in to alice (resume token)", StringComparison.Ordinal));
+
+                // The password still works, and a wrong one does not.
+                (WireClient client, Welcome welcome) = await LoginAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, restarted.Port), "alice");
+                await client.DisposeAsync();
+                Assert.Equal("alice", welcome.Account);
+                File.Delete(tokenFile);
+                await using ParleyProcess wrong = ParleyProcess.Start(Environment("not the password"), "send", restarted.Address, "#general", "third", "--account", "alice", "--name", "alice9");
+                Assert.Equal(1, await wrong.WaitForExitAsync());
+                Assert.Contains(wrong.ErrorLines, l => l.Contains("AUTH_FAILED", StringComparison.Ordinal));
+                Assert.Empty(restarted.LoggedErrors);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Plain_chat_logs_in_with_an_account_and_a_guest_cannot_take_its_name()
+    {
+        await using ServerProcess server = await ServerProcess.StartAsync();
+        string passwordFile = Path.Combine(_home, "password");
+        Directory.CreateDirectory(_home);
+        await File.WriteAllTextAsync(passwordFile, Password + "\n");
+
+        await using ParleyProcess chat = ParleyProcess.Start(Environment(), "chat", server.Address, "--plain", "--account", "alice", "--register", "--password-file", passwordFile);
+        await chat.WaitForLineAsync(l => l == $"-- connected to {server.Address} as alice", reason: "connected as the account");
+
+        await using ParleyProcess guest = ParleyProcess.Start(Environment(), "send", server.Address, "#general", "hi", "--name", "alice");
+        Assert.Equal(1, await guest.WaitForExitAsync());
+        Assert.Contains(guest.ErrorLines, l => l.Contains("NICK_REGISTERED", StringComparison.Ordinal));
+
+        await chat.WriteLineAsync("/quit");
+        Assert.Equal(0, await chat.WaitForExitAsync());
+    }
+}
