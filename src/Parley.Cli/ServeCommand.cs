@@ -27,8 +27,12 @@ internal static class ServeCommand
         var maxConnections = new Option<int?>("--max-connections") { Description = "Open connections in total (default 200000)" };
         var perAddress = new Option<int?>("--max-connections-per-ip") { Description = "Open connections from one IP address (default 64)" };
         var logLevel = new Option<string?>("--log-level") { Description = "Trace, Debug, Information (default), Warning, Error" };
+        var noRateLimits = new Option<bool>("--no-rate-limits")
+        {
+            Description = "Turn flood control off: no message, request or connection rate limits (benchmarks and local tests only; logged as a warning)",
+        };
 
-        var command = new Command("serve", "Run a Parley server") { listen, data, config, name, motd, maxConnections, perAddress, logLevel };
+        var command = new Command("serve", "Run a Parley server") { listen, data, config, name, motd, maxConnections, perAddress, logLevel, noRateLimits };
         command.SetAction(async (result, cancellationToken) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -46,6 +50,14 @@ internal static class ServeCommand
             Set(nameof(ServerOptions.MaxConnections), result.GetValue(maxConnections));
             Set(nameof(ServerOptions.MaxConnectionsPerAddress), result.GetValue(perAddress));
             Set("Logging:LogLevel:Default", result.GetValue(logLevel));
+            if (result.GetValue(noRateLimits))
+            {
+                // A burst of 0 turns each limit off; the server logs a warning for each at start.
+                Set("RateLimits:MessageBurst", 0);
+                Set("RateLimits:RequestBurst", 0);
+                Set("RateLimits:ConnectionBurst", 0);
+            }
+
             var settings = new ParleyServerSettings
             {
                 ConfigFile = result.GetValue(config),

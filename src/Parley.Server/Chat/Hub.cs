@@ -5,7 +5,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Chat;
 
 /// <summary>The server's shared state: who holds which nickname, and the rooms.</summary>
-internal sealed class Hub
+internal sealed partial class Hub
 {
     private readonly ServerContext _context;
     private readonly ConcurrentDictionary<string, Session> _nicks = new(StringComparer.Ordinal);
@@ -22,6 +22,8 @@ internal sealed class Hub
         foreach (RoomRecord record in context.Store.LoadRooms())
         {
             _records[record.Key] = record;
+            // Rooms from before confusable detection may share a skeleton: the first keeps it, both go on working.
+            _roomSkeletons.TryAdd(Protocol.ContentRules.Skeleton(record.Name), record.Key);
         }
     }
 
@@ -29,23 +31,33 @@ internal sealed class Hub
 
     public IEnumerable<Room> Rooms => _rooms.Values;
 
-    public bool TryClaimNick(string key, Session session) => _nicks.TryAdd(key, session);
-
-    public void ReleaseNick(string key, Session session) => _nicks.TryRemove(new KeyValuePair<string, Session>(key, session));
-
     public Session? FindByNick(string key) => _nicks.GetValueOrDefault(key);
 
     public Room? FindRoom(string key) => _rooms.GetValueOrDefault(key);
 
-    /// <summary>Joins the room, creating it if needed; replies Joined and tells the members.</summary>
-    public Room Join(string name, string key, Session session, uint requestId)
+    /// <summary>
+    /// Joins the room, creating it if needed; on <see cref="JoinOutcome.Joined"/> it has replied Joined and
+    /// told the members. <see cref="JoinOutcome.Full"/>: the room has its maximum of members.
+    /// <see cref="JoinOutcome.LooksLike"/>: there is no such room, and its name is too much like
+    /// <paramref name="lookalike"/>'s to create it. Nothing was sent for either.
+    /// </summary>
+    public JoinOutcome Join(string name, string key, Session session, uint requestId, out Room? joined, out string? lookalike)
     {
+        joined = null;
+        if (!_rooms.ContainsKey(key) && !_records.ContainsKey(key) && !TryReserveRoomName(name, key, out lookalike))
+        {
+            return JoinOutcome.LooksLike;
+        }
+
+        lookalike = null;
         while (true)
         {
             Room room = _rooms.GetOrAdd(key, static (k, s) => s.hub.CreateRoom(s.name, k), (name, hub: this));
-            if (room.TryJoin(session, requestId))
+            JoinOutcome outcome = room.TryJoin(session, requestId, _context.Options.MaxMembersPerRoom);
+            if (outcome != JoinOutcome.Closed)
             {
-                return room;
+                joined = outcome == JoinOutcome.Joined ? room : null;
+                return outcome;
             }
 
             // The room emptied and closed between the lookup and the join: drop it and make a new one.
@@ -119,5 +131,7 @@ internal sealed class Hub
         {
             ReleaseNick(key, session);
         }
+
+        ReleaseSkeleton(session);
     }
 }

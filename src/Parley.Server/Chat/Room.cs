@@ -39,15 +39,22 @@ internal sealed class Room
 
     /// <summary>
     /// Adds <paramref name="session"/>, replies <see cref="Joined"/> to it and tells every member.
-    /// False: the room was just emptied and removed; the caller gets a fresh one.
+    /// <see cref="JoinOutcome.Closed"/>: the room was just emptied and removed; the caller gets a fresh one.
+    /// <see cref="JoinOutcome.Full"/>: it has <paramref name="maxMembers"/> members already; nothing was sent.
     /// </summary>
-    public bool TryJoin(Session session, uint requestId)
+    public JoinOutcome TryJoin(Session session, uint requestId, int maxMembers)
     {
         lock (_gate)
         {
             if (_closed)
             {
-                return false;
+                return JoinOutcome.Closed;
+            }
+
+            // Under the gate, so concurrent joins can't take the room past its limit.
+            if (_members.Length >= maxMembers)
+            {
+                return JoinOutcome.Full;
             }
 
             Session[] members = [.. _members, session];
@@ -56,7 +63,7 @@ internal sealed class Room
             AddNicks(joined.Members, members, _context.Options.MaxFramePayload - 1024);
             session.Connection.Send(FrameWriter.Encode(FrameType.Joined, requestId, joined));
             Broadcast(FrameWriter.Encode(FrameType.Presence, 0, new Presence { Kind = PresenceKind.Joined, Room = Name, Nick = session.Nick }));
-            return true;
+            return JoinOutcome.Joined;
         }
     }
 
@@ -171,4 +178,13 @@ internal sealed class Room
 
         _context.Metrics.Deliveries.Add(members.Length);
     }
+}
+
+/// <summary>What <see cref="Room.TryJoin"/> did.</summary>
+internal enum JoinOutcome
+{
+    Joined,
+    Closed,
+    Full,
+    LooksLike,
 }

@@ -29,15 +29,15 @@ internal sealed partial class Session
                 return;
             }
 
-            if (!_context.Hub.TryClaimNick(key, this))
+            if (!ClaimNick(id, display, key))
             {
-                Reply(id, ErrorCode.NickInUse, $"the nickname {display} is in use");
                 return;
             }
         }
 
         NickKey = key;
         _nick = display;
+        Limits.AttachMessageBucket(_context.FloodControl.MessageBucketFor(this));
         IsReady = true;
         Log.HandshakeDone(_context.Logger, Connection.Id, display, ContentRules.NeutralizeText(hello.ClientName));
         ServerOptions o = _context.Options;
@@ -61,6 +61,10 @@ internal sealed partial class Session
                 PingIntervalMs = (uint)o.PingInterval.TotalMilliseconds,
                 IdleTimeoutMs = (uint)o.IdleTimeout.TotalMilliseconds,
                 MaxRoomsPerSession = (uint)o.MaxRoomsPerSession,
+                MaxMembersPerRoom = (uint)o.MaxMembersPerRoom,
+                // 0 and 0 when off: "no limit" (docs/PROTOCOL.md, Limits and defaults).
+                RateBurst = o.RateLimits.MessagesLimited ? (uint)o.RateLimits.MessageBurst : 0,
+                RatePerSecond = o.RateLimits.MessagesLimited ? o.RateLimits.MessagesPerSecond : 0,
             },
         });
     }
@@ -78,10 +82,27 @@ internal sealed partial class Session
         {
             string display = $"guest{Random.Shared.Next(10_000, 1_000_000)}";
             string key = ContentRules.Key(display);
-            if (_context.Hub.TryClaimNick(key, this))
+            if (_context.Hub.TryClaimNick(display, key, this, out _) == NickClaim.Claimed)
             {
                 return (display, key);
             }
+        }
+    }
+
+    /// <summary>Claims a nickname; on failure replies NICK_IN_USE (held, or too much like one that is held).</summary>
+    private bool ClaimNick(uint id, string display, string key)
+    {
+        switch (_context.Hub.TryClaimNick(display, key, this, out string? holder))
+        {
+            case NickClaim.Claimed:
+                return true;
+            case NickClaim.InUse:
+                Reply(id, ErrorCode.NickInUse, $"the nickname {display} is in use");
+                return false;
+            default:
+                Log.ConfusableName(_context.Logger, Connection.Id, _nick ?? "-", display, holder ?? "-");
+                Reply(id, ErrorCode.NickInUse, $"the nickname {display} is too much like {holder}, which is in use");
+                return false;
         }
     }
 
@@ -97,14 +118,14 @@ internal sealed partial class Session
         }
 
         string old = _nick!;
+        // Claimed even for the same key: a new spelling ("alice" to "ALICE") has a skeleton of its own.
+        if (!ClaimNick(id, display, key))
+        {
+            return;
+        }
+
         if (key != NickKey)
         {
-            if (!_context.Hub.TryClaimNick(key, this))
-            {
-                Reply(id, ErrorCode.NickInUse, $"the nickname {display} is in use");
-                return;
-            }
-
             _context.Hub.ReleaseNick(NickKey!, this);
             NickKey = key;
         }
@@ -140,7 +161,19 @@ internal sealed partial class Session
             return;
         }
 
-        _rooms.Add(_context.Hub.Join(name, key, this, id));
+        switch (_context.Hub.Join(name, key, this, id, out Room? room, out string? lookalike))
+        {
+            case JoinOutcome.Joined:
+                _rooms.Add(room!);
+                break;
+            case JoinOutcome.Full:
+                Reply(id, ErrorCode.RoomFull, $"{name} is full: at most {_context.Options.MaxMembersPerRoom} members");
+                break;
+            default:
+                Log.ConfusableName(_context.Logger, Connection.Id, _nick ?? "-", name, lookalike ?? "-");
+                Reply(id, ErrorCode.InvalidName, $"the room name {name} is too much like {lookalike}, which exists; join that one or pick another name");
+                break;
+        }
     }
 
     private void OnPart(uint id, Part request)

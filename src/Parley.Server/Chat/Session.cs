@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Parley.Protocol;
 using Parley.Protocol.Messages;
 using Parley.Server.Connections;
+using Parley.Server.Limits;
 
 namespace Parley.Server.Chat;
 
@@ -21,9 +22,13 @@ internal sealed partial class Session
     {
         Connection = connection;
         _context = context;
+        Limits = context.FloodControl.ForConnection();
     }
 
     public ClientConnection Connection { get; }
+
+    /// <summary>This connection's flood-control allowance (see <see cref="WithinAllowance"/>).</summary>
+    public SessionLimits Limits { get; }
 
     /// <summary>The nickname as shown; null until the handshake.</summary>
     public string? Nick => _nick;
@@ -60,6 +65,11 @@ internal sealed partial class Session
         if (id == 0)
         {
             ProtocolViolationException.Throw(ErrorCode.MalformedFrame, $"a {frame.Type} request must carry a non-zero request id");
+        }
+
+        if (!WithinAllowance(frame.Type, id))
+        {
+            return;
         }
 
         if (!IsReady)

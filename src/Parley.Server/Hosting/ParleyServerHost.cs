@@ -67,6 +67,7 @@ public static class ParleyServerHost
             .Validate(o => o.EffectiveListen.All(a => ListenAddress.TryParse(a, out _, out _)), "every Listen entry must be ADDR:PORT")
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ServerOptions>, RetentionOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<ServerOptions>, Limits.RateLimitOptionsValidator>();
 
         builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
         builder.Services.AddSingleton(sp => new ServerMetrics(null, () => sp.GetRequiredService<ServerContext>().Connections.LiveCount));
