@@ -13,9 +13,11 @@ public static partial class ContentRules
 
     /// <summary>
     /// The name's confusable skeleton: Unicode TR39 section 4 (NFD, each character replaced by its
-    /// prototype from confusables.txt, NFD again), after NFKC and before a culture-invariant lower-casing,
-    /// so that names equal by <see cref="Key"/> have equal skeletons. Two valid names with the same
-    /// skeleton look alike (per the Unicode data); the skeleton is for comparing, never for showing.
+    /// prototype from confusables.txt, NFD again), after NFKC (full-width and other compatibility forms)
+    /// and followed by a culture-invariant lower-casing, so that "Аlice" (Cyrillic А) matches "alice"
+    /// as well as "Alice". Two valid names with the same skeleton look alike (per the Unicode data); the
+    /// skeleton is for comparing, never for showing. It is computed from the name as shown, not from its
+    /// <see cref="Key"/>: lower-casing first would hide that a capital I looks like a small l.
     /// </summary>
     /// <remarks>
     /// The data is confusables.txt of Unicode 10.0 (see Unicode/NOTICE.md): characters added to Unicode
