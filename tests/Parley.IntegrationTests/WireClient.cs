@@ -30,13 +30,22 @@ internal sealed class WireClient : IAsyncDisposable
 
     public Socket Socket => _socket;
 
-    /// <summary>Connects; a small <paramref name="receiveBuffer"/> makes a client that stops reading stall sooner.</summary>
-    public static async Task<WireClient> ConnectAsync(IPEndPoint server, int receiveBuffer = 64 * 1024)
+    /// <summary>
+    /// Connects; a small <paramref name="receiveBuffer"/> makes a client that stops reading stall sooner.
+    /// <paramref name="from"/> picks the source address (any of 127.0.0.0/8 reaches a server on 127.0.0.1),
+    /// so a test can be two clients of different addresses.
+    /// </summary>
+    public static async Task<WireClient> ConnectAsync(IPEndPoint server, int receiveBuffer = 64 * 1024, IPAddress? from = null)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBuffer < 64 * 1024)
         {
             socket.ReceiveBufferSize = receiveBuffer;
+        }
+
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
         }
 
         await socket.ConnectAsync(server);
