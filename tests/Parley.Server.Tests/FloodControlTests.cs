@@ -207,6 +207,24 @@ public sealed class FloodControlTests
         Assert.Equal("carol", (await alice.ExpectAsync<Presence>(p => p.Kind == PresenceKind.Joined)).Nick);
     }
 
+    [Fact]
+    public void Taking_a_message_token_allocates_nothing()
+    {
+        var options = new ServerOptions { RateLimits = new RateLimitOptions { MessageBurst = 100_000 } };
+        var control = new FloodControl(options, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        SessionLimits limits = control.ForConnection();
+        limits.AttachMessageBucket(control.MessageBucketFor(null!));
+        Assert.True(limits.TryTakeMessage(out _)); // the first call's one-off costs (JIT, statics) are not the per-message cost
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            Assert.True(limits.TryTakeMessage(out _));
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     private static async Task<(TestPeer, TestPeer)> TwoInRoomAsync(InMemoryServer server, string room)
     {
         TestPeer alice = server.Connect(), bob = server.Connect();
