@@ -91,7 +91,7 @@ internal sealed class ConnectionRateLimiter : IDisposable
             return true;
         }
 
-        error = $"'{text}' is neither an IP address nor a network like 10.0.0.0/8 (the bits after the prefix must be zero)";
+        error = $"'{text}' is neither an IP address nor a network like 10.0.0.0/8";
         return false;
     }
 

@@ -29,7 +29,7 @@ internal sealed class FloodControl
     {
         _options = options.RateLimits;
         _time = time;
-        _beat = options.HeartbeatPeriod;
+        _beat = options.HeartbeatPeriod > TimeSpan.Zero ? options.HeartbeatPeriod : TimeSpan.FromSeconds(1);
         _lastBeat = time.GetTimestamp();
         _messageBucket = _options.MessagesLimited ? BucketOptions(_options.MessageBurst, _options.MessagesPerSecond) : null;
         _requestBucket = _options.RequestsLimited ? BucketOptions(_options.RequestBurst, _options.RequestsPerSecond) : null;
