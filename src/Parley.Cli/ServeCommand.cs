@@ -28,6 +28,10 @@ internal static class ServeCommand
         var maxConnections = new Option<int?>("--max-connections") { Description = "Open connections in total (default 200000)" };
         var perAddress = new Option<int?>("--max-connections-per-ip") { Description = "Open connections from one IP address (default 64)" };
         var logLevel = new Option<string?>("--log-level") { Description = "Trace, Debug, Information (default), Warning, Error" };
+        var noRateLimits = new Option<bool>("--no-rate-limits")
+        {
+            Description = "Turn flood control off: no message, request or connection rate limits (benchmarks and local tests only; logged as a warning)",
+        };
         var mode = new Option<Parley.Server.Accounts.AccountMode?>("--mode")
         {
             Description = "Who may connect: Open (guests too, the default), Registered (logged-in only), Invite (logged-in only; registering needs an invite code)",
@@ -47,7 +51,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Run a Parley server")
         {
-            listen, data, config, name, motd, maxConnections, perAddress, logLevel, tlsCert, tlsKey, insecure, mode, registration,
+            listen, data, config, name, motd, maxConnections, perAddress, logLevel, tlsCert, tlsKey, insecure, mode, registration, noRateLimits,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -73,6 +77,14 @@ internal static class ServeCommand
             if (result.GetValue(insecure))
             {
                 Set("Tls:Enabled", false);
+            }
+
+            if (result.GetValue(noRateLimits))
+            {
+                // A burst of 0 turns each limit off; the server logs a warning for each at start.
+                Set("RateLimits:MessageBurst", 0);
+                Set("RateLimits:RequestBurst", 0);
+                Set("RateLimits:ConnectionBurst", 0);
             }
 
             var settings = new ParleyServerSettings

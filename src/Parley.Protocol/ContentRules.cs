@@ -176,13 +176,14 @@ public static partial class ContentRules
             }
 
             UnicodeCategory cat = CharUnicodeInfo.GetUnicodeCategory(s, i);
-            bool ok = IsLetter(cat)
+            bool ok = !IsDefaultIgnorable(char.ConvertToUtf32(s, i)) && (IsLetter(cat)
                 || cat is UnicodeCategory.DecimalDigitNumber or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark
                 || s[i] is '_' or '-' or '.' or '[' or ']' or '{' or '}' or '\\' or '|' or '^' or '`'
-                || (allowHash && s[i] == '#');
+                || (allowHash && s[i] == '#'));
             if (!ok)
             {
-                // Controls, format characters (zero-width joiners, bidi overrides), spaces, symbols and punctuation beyond the list.
+                // Controls, format characters (zero-width joiners, bidi overrides), invisible letters and marks
+                // (Hangul fillers, variation selectors), spaces, symbols and punctuation beyond the list.
                 error = $"the character U+{char.ConvertToUtf32(s, i):X4} is not allowed in names";
                 return false;
             }

@@ -125,4 +125,19 @@ internal static partial class Log
 
     [LoggerMessage(38, LogLevel.Information, "Account {Account} revoked {Count} resume tokens")]
     public static partial void ResumeTokensRevoked(ILogger logger, string account, int count);
+    // 40-49: flood control and limits (issue 4).
+    [LoggerMessage(40, LogLevel.Debug, "Connection {ConnectionId} ({User}): {Request} refused, over its rate limit; retry in {RetryAfterMs} ms")]
+    public static partial void RateLimited(ILogger logger, string connectionId, string user, Protocol.FrameType request, uint retryAfterMs);
+
+    [LoggerMessage(41, LogLevel.Warning, "Connection {ConnectionId} ({User}) disconnected for flooding: {Refusals} requests refused within {WindowSeconds} s")]
+    public static partial void FloodDisconnect(ILogger logger, string connectionId, string user, int refusals, double windowSeconds);
+
+    [LoggerMessage(42, LogLevel.Warning, "Flood control: {What} is OFF ({Setting} is 0). The server accepts any amount of it; set a limit for a public server")]
+    public static partial void LimitOff(ILogger logger, string what, string setting);
+
+    [LoggerMessage(43, LogLevel.Information, "Flood control: connections from {Addresses} are exempt from the per-address connection limits")]
+    public static partial void LimitExempt(ILogger logger, string addresses);
+
+    [LoggerMessage(44, LogLevel.Information, "Connection {ConnectionId} ({User}): {Name} refused, too much like {Existing}")]
+    public static partial void ConfusableName(ILogger logger, string connectionId, string user, string name, string existing);
 }

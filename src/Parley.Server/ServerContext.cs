@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Parley.Server.Accounts;
 using Parley.Server.Chat;
 using Parley.Server.Connections;
+using Parley.Server.Limits;
 using Parley.Server.Storage;
 
 namespace Parley.Server;
@@ -24,6 +25,7 @@ internal sealed class ServerContext
         Accounts = new AccountService(options.Accounts, accounts ?? Store as IAccountStore ?? new InMemoryAccountStore(), time, logger);
         // A quarter of the hard limit: a member that keeps up absorbs several commits' bursts before eviction.
         Committer = new GroupCommitter(Store, StoreWriteGate, logger, Math.Min(256 * 1024, options.SendQueueHardBytes / 4));
+        FloodControl = new FloodControl(options, time);
         Hub = new Hub(this);
         Connections = new ConnectionManager(this);
     }
@@ -45,6 +47,8 @@ internal sealed class ServerContext
     public ILogger Logger { get; }
 
     public ServerMetrics Metrics { get; }
+
+    public FloodControl FloodControl { get; }
 
     public Hub Hub { get; }
 

@@ -89,8 +89,19 @@ public sealed class ServerOptions
     /// </summary>
     public bool SyncCommits { get; set; } = true;
 
+    /// <summary>Rooms one connection may be in at once; a Join beyond it gets TOO_MANY_ROOMS. Announced.</summary>
     [Range(1, 100_000)]
     public int MaxRoomsPerSession { get; set; } = 100;
+
+    /// <summary>
+    /// Members one room may have; a Join of a full room gets ROOM_FULL. Default 10,000. Announced. Each
+    /// message to a room costs one queue offer per member, so this bounds what one message can cost.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxMembersPerRoom { get; set; } = 10_000;
+
+    /// <summary>Flood control: message, request and connection rates. See <see cref="Limits.RateLimitOptions"/>.</summary>
+    public Limits.RateLimitOptions RateLimits { get; set; } = new();
 
     /// <summary>How often the heartbeat scans connections for the deadlines above.</summary>
     public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(1);

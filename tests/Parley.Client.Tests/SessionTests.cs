@@ -199,6 +199,41 @@ public partial class SessionTests
         await quitting.WaitAsync(Harness.Timeout);
     }
 
+    [Fact]
+    public async Task A_rejoin_refused_as_rate_limited_is_sent_again_after_retry_after_and_the_room_is_kept()
+    {
+        var servers = new ServerQueue();
+        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
+        {
+            Connection = { Nick = "alice" },
+            Backoff = new ReconnectBackoff { Jitter = () => 0 },
+        });
+        var events = new ChannelReaderAssert(session.Events);
+        session.Start();
+        FakeServer first = await servers.NextAsync();
+        await first.AcceptHelloAsync();
+        await events.NextOfTypeAsync<ConnectedEvent>();
+        Task<Joined> joining = session.JoinAsync("#a");
+        (uint id, _) = await first.ExpectAsync<Join>();
+        await first.SendAsync(id, new Joined { Room = "#a" });
+        await joining.WaitAsync(Harness.Timeout);
+        await first.CloseAsync();
+
+        FakeServer second = await servers.NextAsync();
+        await second.AcceptHelloAsync();
+        (uint refusedId, _) = await second.ExpectAsync<Join>();
+        await second.SendAsync(refusedId, new Error { Code = ErrorCode.RateLimited, Message = "too many requests", RetryAfterMs = 1 });
+        (uint againId, Join again) = await second.ExpectAsync<Join>();
+        await second.SendAsync(againId, new Joined { Room = "#a" });
+
+        Assert.Equal("#a", again.Room);
+        Assert.Equal("#a", (await events.NextOfTypeAsync<RejoinedEvent>()).Joined.Room);
+        Assert.Equal(["#a"], session.Rooms.Select(r => r.Name));
+        Task quitting = session.QuitAsync();
+        await second.HangUpAfterClientAsync();
+        await quitting.WaitAsync(Harness.Timeout);
+    }
+
     /// <summary>A transport factory handing out a fresh <see cref="FakeServer"/> per attempt, or refusing.</summary>
     private sealed class ServerQueue
     {

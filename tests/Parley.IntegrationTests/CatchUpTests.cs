@@ -29,7 +29,7 @@ public sealed class CatchUpTests(ITestOutputHelper output)
 
     private async Task CatchUpWhileLiveAsync(string data)
     {
-        await using InProcessServer server = await InProcessServer.StartAsync(new() { ["DataDirectory"] = data });
+        await using InProcessServer server = await InProcessServer.StartAsync(InProcessServer.NoRateLimits(new() { ["DataDirectory"] = data }));
         await using WireClient alice = await WireClient.ConnectReadyAsync(server.EndPoint, "alice", "#live");
         await using WireClient bob = await WireClient.ConnectReadyAsync(server.EndPoint, "bob", "#live");
         await using WireClient reader = await WireClient.ConnectReadyAsync(server.EndPoint, "reader", "#big");

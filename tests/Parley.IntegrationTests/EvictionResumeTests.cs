@@ -12,12 +12,12 @@ public sealed class EvictionResumeTests(Xunit.Abstractions.ITestOutputHelper out
     [Fact]
     public async Task A_session_evicted_as_a_slow_consumer_reconnects_and_resumes_with_no_gap()
     {
-        await using InProcessServer server = await InProcessServer.StartAsync(new()
+        await using InProcessServer server = await InProcessServer.StartAsync(InProcessServer.NoRateLimits(new()
         {
             ["SendQueueSoftBytes"] = "65536",
             ["SendQueueHardBytes"] = "262144",
             ["WriteStallTimeout"] = "00:00:02",
-        });
+        }));
         ParleyEndpoint endpoint = ParleyEndpoint.Parse(server.EndPoint.ToString());
         var gate = new ReadGate();
         await using var alice = ParleySession.ForTcp(endpoint, new ParleySessionOptions

@@ -68,6 +68,18 @@ internal sealed class InProcessServer : IAsyncDisposable
         return new InProcessServer(app, errors);
     }
 
+    /// <summary>
+    /// <paramref name="overrides"/> with flood control off, for tests that send bursts or open many
+    /// connections from 127.0.0.1 and are not about limits. Limits are on by default (issue 4).
+    /// </summary>
+    public static Dictionary<string, string?> NoRateLimits(Dictionary<string, string?>? overrides = null) =>
+        new(overrides ?? [])
+        {
+            ["RateLimits:MessageBurst"] = "0",
+            ["RateLimits:RequestBurst"] = "0",
+            ["RateLimits:ConnectionBurst"] = "0",
+        };
+
     // A fresh data directory unless the test brings its own (a database it prepared).
     private static Dictionary<string, string?> WithDataDirectory(Dictionary<string, string?>? overrides)
     {

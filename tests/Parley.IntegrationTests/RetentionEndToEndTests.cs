@@ -14,7 +14,7 @@ public sealed class RetentionEndToEndTests
     public async Task Retention_deletes_from_sqlite_by_age_and_count_and_never_reuses_a_sequence_number()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        await using InProcessServer server = await InProcessServer.StartAsync(new Dictionary<string, string?>
+        await using InProcessServer server = await InProcessServer.StartAsync(InProcessServer.NoRateLimits(new Dictionary<string, string?>
         {
             ["Retention:Default:MaxAge"] = "02:00:00",
             ["Retention:Rooms:logs:MaxCount"] = "3",
@@ -23,7 +23,7 @@ public sealed class RetentionEndToEndTests
             // Hours pass on the fake clock; the test's connection must not time out meanwhile.
             ["PingInterval"] = "300.00:00:00",
             ["IdleTimeout"] = "365.00:00:00",
-        }, time);
+        }), time);
         RetentionService retention = server.Services.GetServices<IHostedService>().OfType<RetentionService>().Single();
         await using WireClient alice = await WireClient.ConnectReadyAsync(server.EndPoint, "alice", "#general", "#logs");
         foreach (string text in new[] { "g1", "g2" })

@@ -86,4 +86,72 @@ public sealed class ServerConfigurationTests
         await second.SendAsync(new Ping { Nonce = 1 });
         Assert.Equal(1ul, (await second.ExpectAsync<Pong>()).Nonce);
     }
+
+    [Fact]
+    public void Bad_rate_limit_settings_stop_the_server_at_start_naming_each_one()
+    {
+        var ex = Assert.Throws<OptionsValidationException>(() => ParleyServerHost.Build(new ParleyServerSettings
+        {
+            Listen = ["127.0.0.1:0"],
+            UseEnvironment = false,
+            Overrides = new Dictionary<string, string?>
+            {
+                ["DataDirectory"] = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N")),
+                ["RateLimits:ExemptAddresses:0"] = "10.0.0.0/8",
+                ["RateLimits:ExemptAddresses:1"] = "the office",
+                ["RateLimits:MessagesPerSecond"] = "-1",
+            },
+            ConfigureLogging = logging => logging.ClearProviders(),
+        }));
+
+        Assert.Contains("'the office'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("RateLimits:ExemptAddresses", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("RateLimits:MessagesPerSecond", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_limit_turned_off_is_logged_as_a_warning_at_start()
+    {
+        var warnings = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var app = ParleyServerHost.Build(new ParleyServerSettings
+        {
+            Listen = ["127.0.0.1:0"],
+            UseEnvironment = false,
+            Overrides = new Dictionary<string, string?>
+            {
+                ["DataDirectory"] = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N")),
+                ["RateLimits:MessageBurst"] = "0",
+                ["RateLimits:ConnectionsPerSecond"] = "0",
+            },
+            ConfigureLogging = logging => logging.AddProvider(new WarningRecorder(warnings)),
+        });
+
+        await app.StartAsync();
+        await app.StopAsync();
+
+        Assert.Contains(warnings, w => w.Contains("the message rate limit is OFF", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("the connection rate limit per address is OFF", StringComparison.Ordinal));
+        Assert.DoesNotContain(warnings, w => w.Contains("the request rate limit", StringComparison.Ordinal));
+    }
+
+    private sealed class WarningRecorder(System.Collections.Concurrent.ConcurrentQueue<string> warnings) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Warning)
+            {
+                warnings.Enqueue(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 }

@@ -34,13 +34,13 @@ public sealed class ServerResilienceTests(ITestOutputHelper output)
     public async Task A_stalled_member_is_evicted_while_fifty_others_receive_every_message_in_order()
     {
         const int chatters = 50, perChatter = 40;
-        await using InProcessServer server = await InProcessServer.StartAsync(new()
+        await using InProcessServer server = await InProcessServer.StartAsync(InProcessServer.NoRateLimits(new()
         {
             ["SendQueueSoftBytes"] = "262144",
             ["SendQueueHardBytes"] = "1048576",
             ["WriteStallTimeout"] = "00:00:03",
             ["MaxConnectionsPerAddress"] = "1000",
-        });
+        }));
         WireClient stalled = await WireClient.ConnectReadyAsync(server.EndPoint, "stalled", "#room");
         var clients = new List<WireClient>();
         for (int i = 0; i < chatters; i++)
@@ -135,7 +135,7 @@ public sealed class ServerResilienceTests(ITestOutputHelper output)
     [Fact]
     public async Task Two_hundred_clients_connecting_and_leaving_repeatedly_leave_nothing_behind()
     {
-        await using InProcessServer server = await InProcessServer.StartAsync(new() { ["MaxConnectionsPerAddress"] = "1000" });
+        await using InProcessServer server = await InProcessServer.StartAsync(InProcessServer.NoRateLimits(new() { ["MaxConnectionsPerAddress"] = "1000" }));
         for (int round = 0; round < 3; round++)
         {
             await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>

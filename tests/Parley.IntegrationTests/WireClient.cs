@@ -34,19 +34,29 @@ internal sealed class WireClient : IAsyncDisposable
 
     public Socket Socket => _socket;
 
-    /// <summary>Connects over plain TCP; a small <paramref name="receiveBuffer"/> makes a client that stops reading stall sooner.</summary>
-    public static Task<WireClient> ConnectAsync(IPEndPoint server, int receiveBuffer = 64 * 1024) => ConnectAsync(server, null, receiveBuffer);
+    /// <summary>
+    /// Connects over plain TCP; a small <paramref name="receiveBuffer"/> makes a client that stops reading stall sooner.
+    /// <paramref name="from"/> picks the source address (any of 127.0.0.0/8 reaches a server on 127.0.0.1),
+    /// so a test can be two clients of different addresses.
+    /// </summary>
+    public static Task<WireClient> ConnectAsync(IPEndPoint server, int receiveBuffer = 64 * 1024, IPAddress? from = null) =>
+        ConnectAsync(server, null, receiveBuffer, from);
 
     /// <summary>Connects to a server process: over TLS accepting only its fingerprint, or plain when it runs without TLS.</summary>
     public static Task<WireClient> ConnectAsync(ServerProcess server) => ConnectAsync(IPEndPoint.Parse(server.Address), server.Fingerprint);
 
     /// <summary>Connects, then over TLS when <paramref name="fingerprint"/> is given (accepting that key and no other).</summary>
-    public static async Task<WireClient> ConnectAsync(IPEndPoint server, string? fingerprint, int receiveBuffer = 64 * 1024)
+    public static async Task<WireClient> ConnectAsync(IPEndPoint server, string? fingerprint, int receiveBuffer = 64 * 1024, IPAddress? from = null)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBuffer < 64 * 1024)
         {
             socket.ReceiveBufferSize = receiveBuffer;
+        }
+
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
         }
 
         await socket.ConnectAsync(server);

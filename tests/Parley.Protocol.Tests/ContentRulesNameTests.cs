@@ -46,6 +46,11 @@ public class ContentRulesNameTests
     [InlineData("a!b")]
     [InlineData("a😀")]          // a symbol, not a letter
     [InlineData("\u0301abc")]    // starts with a combining mark
+    [InlineData("\u3164")]       // HANGUL FILLER: a letter that shows as nothing
+    [InlineData("a\u115Fb")]     // HANGUL CHOSEONG FILLER
+    [InlineData("alice\uFE0F")]  // VARIATION SELECTOR-16, a mark that shows as nothing
+    [InlineData("ali\u034Fce")]  // COMBINING GRAPHEME JOINER
+    [InlineData("alice\U000E0100")] // VARIATION SELECTOR-17, outside the BMP
     public void Invalid_nickname_is_refused_with_a_reason(string? nick)
     {
         Assert.False(ContentRules.TryValidateNick(nick, out string display, out string key, out string error));
@@ -198,5 +203,36 @@ public class ContentRulesNameTests
         Assert.False(ContentRules.TryValidateNick(nick, canNormalize: false, out _, out _, out string error));
         Assert.Contains("ASCII", error, StringComparison.Ordinal);
         Assert.False(ContentRules.TryValidateRoom("#" + nick, canNormalize: false, out _, out _, out _));
+    }
+
+    [Theory]
+    [InlineData("alice", "\u0430lice")]     // Cyrillic а
+    [InlineData("Alice", "AIice")]           // capital I for l
+    [InlineData("paypal", "\u0440\u0430ypal")] // Cyrillic р and а
+    [InlineData("mallory", "rnallory")]      // r n for m
+    [InlineData("bob", "b0b")]               // zero for o
+    [InlineData("alice", "\uFF41lice")]      // full-width a (NFKC)
+    [InlineData("#general", "#g\u0435neral")] // a room, Cyrillic е
+    [InlineData("zoë", "zoe\u0308")]         // two spellings of one name
+    public void Lookalike_names_have_the_same_skeleton(string name, string lookalike)
+    {
+        Assert.Equal(ContentRules.Skeleton(name), ContentRules.Skeleton(lookalike));
+    }
+
+    [Theory]
+    [InlineData("alice", "bob")]
+    [InlineData("alice", "alice2")]
+    [InlineData("ann", "anna")]
+    [InlineData("#general", "#generals")]
+    public void Different_names_have_different_skeletons(string name, string other)
+    {
+        Assert.NotEqual(ContentRules.Skeleton(name), ContentRules.Skeleton(other));
+    }
+
+    [Fact]
+    public void A_capital_lookalike_matches_both_spellings_of_the_name()
+    {
+        Assert.Equal(ContentRules.Skeleton("alice"), ContentRules.Skeleton("\u0410lice")); // Cyrillic А
+        Assert.Equal(ContentRules.Skeleton("Alice"), ContentRules.Skeleton("\u0410lice"));
     }
 }

@@ -17,11 +17,16 @@ internal sealed class InMemoryServer : IAsyncDisposable
 
     public InMemoryServer(Action<ServerOptions>? configure = null, Storage.IChatStore? store = null)
     {
-        Options = new ServerOptions { HeartbeatPeriod = TimeSpan.FromSeconds(1) };
+        // Flood control off: most tests send bursts and are not about it. FloodControlTests put the
+        // defaults back (o.RateLimits = new()).
+        Options = new ServerOptions { HeartbeatPeriod = TimeSpan.FromSeconds(1), RateLimits = NoRateLimits() };
         configure?.Invoke(Options);
         Context = new ServerContext(Options, Time, new RecordingLogger(Errors), new ServerMetrics(), store);
         Context.Connections.StartHeartbeat();
     }
+
+    /// <summary>Every rate limit off (a burst of 0 turns a limit off).</summary>
+    public static Limits.RateLimitOptions NoRateLimits() => new() { MessageBurst = 0, RequestBurst = 0, ConnectionBurst = 0 };
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 

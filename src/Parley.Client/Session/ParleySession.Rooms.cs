@@ -162,6 +162,26 @@ public sealed partial class ParleySession
 
     private static bool SameNick(string a, string b) => a.Length > 0 && b.Length > 0 && ContentRules.Key(a) == ContentRules.Key(b);
 
+    /// <summary>
+    /// Joins one room again. A session in many rooms can use up the server's request allowance while
+    /// rejoining them (docs/PROTOCOL.md "Flood control"): a RATE_LIMITED refusal is waited out as the
+    /// server asks, not taken as losing the room.
+    /// </summary>
+    private async Task<Joined> RejoinOneAsync(ParleyConnection connection, string room, CancellationToken stop)
+    {
+        while (true)
+        {
+            try
+            {
+                return await connection.JoinAsync(room, stop).ConfigureAwait(false);
+            }
+            catch (ParleyRequestException ex) when (ex.Code == ErrorCode.RateLimited)
+            {
+                await Task.Delay(ex.RetryAfter ?? TimeSpan.FromSeconds(1), _time, stop).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Sets the away state again, rejoins every room and replays its gap; false when the connection went before that was done.</summary>
     private async Task<bool> RejoinAsync(ParleyConnection connection, CancellationToken stop)
     {
@@ -175,7 +195,7 @@ public sealed partial class ParleySession
         {
             try
             {
-                Joined joined = await connection.JoinAsync(room.Name, stop).ConfigureAwait(false);
+                Joined joined = await RejoinOneAsync(connection, room.Name, stop).ConfigureAwait(false);
                 ulong missed = joined.LastSeq > room.LastSeq ? joined.LastSeq - room.LastSeq : 0;
                 Remember(joined, room.Name);
                 Emit(new RejoinedEvent(joined, missed));

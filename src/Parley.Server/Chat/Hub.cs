@@ -5,7 +5,7 @@ using Parley.Server.Storage;
 namespace Parley.Server.Chat;
 
 /// <summary>The server's shared state: who holds which nickname, and the rooms.</summary>
-internal sealed class Hub
+internal sealed partial class Hub
 {
     private readonly ServerContext _context;
     private readonly ConcurrentDictionary<string, Session> _nicks = new(StringComparer.Ordinal);
@@ -25,16 +25,14 @@ internal sealed class Hub
         foreach (RoomRecord record in context.Store.LoadRooms())
         {
             _records[record.Key] = record;
+            // Rooms from before confusable detection may share a skeleton: the first keeps it, both go on working.
+            _roomSkeletons.TryAdd(Protocol.ContentRules.Skeleton(record.Name), record.Key);
         }
     }
 
     public int RoomCount => _rooms.Count;
 
     public IEnumerable<Room> Rooms => _rooms.Values;
-
-    public bool TryClaimNick(string key, Session session) => _nicks.TryAdd(key, session);
-
-    public void ReleaseNick(string key, Session session) => _nicks.TryRemove(new KeyValuePair<string, Session>(key, session));
 
     public Session? FindByNick(string key) => _nicks.GetValueOrDefault(key);
 
@@ -67,15 +65,29 @@ internal sealed class Hub
         }
     }
 
-    /// <summary>Joins the room, creating it if needed; replies Joined (with <paramref name="readSeq"/>, the session's read marker) and tells the members.</summary>
-    public Room Join(string name, string key, Session session, uint requestId, ulong readSeq)
+    /// <summary>
+    /// Joins the room, creating it if needed; on <see cref="JoinOutcome.Joined"/> it has replied Joined and
+    /// told the members (the reply carries <paramref name="readSeq"/>, the session's read marker). <see cref="JoinOutcome.Full"/>: the room has its maximum of members.
+    /// <see cref="JoinOutcome.LooksLike"/>: there is no such room, and its name is too much like
+    /// <paramref name="lookalike"/>'s to create it. Nothing was sent for either.
+    /// </summary>
+    public JoinOutcome Join(string name, string key, Session session, uint requestId, ulong readSeq, out Room? joined, out string? lookalike)
     {
+        joined = null;
+        if (!_rooms.ContainsKey(key) && !_records.ContainsKey(key) && !TryReserveRoomName(name, key, out lookalike))
+        {
+            return JoinOutcome.LooksLike;
+        }
+
+        lookalike = null;
         while (true)
         {
             Room room = _rooms.GetOrAdd(key, static (k, s) => s.hub.CreateRoom(s.name, k), (name, hub: this));
-            if (room.TryJoin(session, requestId, readSeq))
+            JoinOutcome outcome = room.TryJoin(session, requestId, readSeq, _context.Options.MaxMembersPerRoom);
+            if (outcome != JoinOutcome.Closed)
             {
-                return room;
+                joined = outcome == JoinOutcome.Joined ? room : null;
+                return outcome;
             }
 
             // The room emptied and closed between the lookup and the join: drop it and make a new one.
@@ -154,5 +166,7 @@ internal sealed class Hub
         {
             RemoveAccountSession(account.Key, session);
         }
+
+        ReleaseSkeleton(session);
     }
 }

@@ -40,15 +40,22 @@ internal sealed class Room
     /// <summary>
     /// Adds <paramref name="session"/>, replies <see cref="Joined"/> to it and tells every member.
     /// <paramref name="readSeq"/> is the session's read marker in this room, for the reply.
-    /// False: the room was just emptied and removed; the caller gets a fresh one.
+    /// <see cref="JoinOutcome.Closed"/>: the room was just emptied and removed; the caller gets a fresh one.
+    /// <see cref="JoinOutcome.Full"/>: it has <paramref name="maxMembers"/> members already; nothing was sent.
     /// </summary>
-    public bool TryJoin(Session session, uint requestId, ulong readSeq)
+    public JoinOutcome TryJoin(Session session, uint requestId, ulong readSeq, int maxMembers)
     {
         lock (_gate)
         {
             if (_closed)
             {
-                return false;
+                return JoinOutcome.Closed;
+            }
+
+            // Under the gate, so concurrent joins can't take the room past its limit.
+            if (_members.Length >= maxMembers)
+            {
+                return JoinOutcome.Full;
             }
 
             Session[] members = [.. _members, session];
@@ -67,7 +74,7 @@ internal sealed class Room
                 Broadcast(FrameWriter.Encode(FrameType.Presence, 0, new Presence { Kind = PresenceKind.Away, Room = Name, Nick = session.Nick, Message = away }));
             }
 
-            return true;
+            return JoinOutcome.Joined;
         }
     }
 
@@ -211,4 +218,13 @@ internal sealed class Room
 
         _context.Metrics.Deliveries.Add(members.Length);
     }
+}
+
+/// <summary>What <see cref="Room.TryJoin"/> did.</summary>
+internal enum JoinOutcome
+{
+    Joined,
+    Closed,
+    Full,
+    LooksLike,
 }

@@ -14,14 +14,8 @@ internal sealed partial class Session
     /// <summary>The away message (neutralised, at most 512 bytes); null when not away.</summary>
     public string? AwayMessage => _awayMessage;
 
-    /// <summary>
-    /// The account this session is logged in to; empty for a guest. The seam for accounts (issue 4):
-    /// until sessions log in, every session is a guest, and whois says so.
-    /// </summary>
-    public string Account => string.Empty;
-
-    /// <summary>The session's account is a server administrator. False until accounts exist (issue 4).</summary>
-    public bool IsAdmin => false;
+    /// <summary>The session's account is a server administrator.</summary>
+    public bool IsAdmin => Account?.Admin ?? false;
 
     /// <summary>When the connection was accepted, Unix milliseconds.</summary>
     public long ConnectedMs { get; }
@@ -80,7 +74,7 @@ internal sealed partial class Session
         var info = new WhoisInfo
         {
             Nick = target.Nick ?? display,
-            Account = target.Account,
+            Account = target.Account?.Name ?? string.Empty,
             AwayMessage = target.AwayMessage ?? string.Empty,
             ConnectedMs = target.ConnectedMs,
             IdleMs = (ulong)Math.Max(0, now - target.LastMessageMs),

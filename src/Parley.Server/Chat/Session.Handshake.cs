@@ -290,15 +290,21 @@ internal sealed partial class Session
         return true;
     }
 
+    /// <summary>Claims a nickname; on failure replies NICK_IN_USE (held, or too much like one that is held).</summary>
     private bool ClaimNick(uint id, string display, string key)
     {
-        if (_context.Hub.TryClaimNick(key, this))
+        switch (_context.Hub.TryClaimNick(display, key, this, out string? holder))
         {
-            return true;
+            case NickClaim.Claimed:
+                return true;
+            case NickClaim.InUse:
+                Reply(id, ErrorCode.NickInUse, $"the nickname {display} is in use");
+                return false;
+            default:
+                Log.ConfusableName(_context.Logger, Connection.Id, _nick ?? "-", display, holder ?? "-");
+                Reply(id, ErrorCode.NickInUse, $"the nickname {display} is too much like {holder}, which is in use");
+                return false;
         }
-
-        Reply(id, ErrorCode.NickInUse, $"the nickname {display} is in use");
-        return false;
     }
 
     private Task? Throttled(uint id, string account, TimeSpan retryAfter)
@@ -323,6 +329,7 @@ internal sealed partial class Session
     {
         NickKey = key;
         _nick = display;
+        Limits.AttachMessageBucket(_context.FloodControl.MessageBucketFor(this));
         IsReady = true;
         Log.HandshakeDone(_context.Logger, Connection.Id, display, ContentRules.NeutralizeText(hello.ClientName));
         ServerOptions o = _context.Options;
@@ -350,6 +357,10 @@ internal sealed partial class Session
                 PingIntervalMs = (uint)o.PingInterval.TotalMilliseconds,
                 IdleTimeoutMs = (uint)o.IdleTimeout.TotalMilliseconds,
                 MaxRoomsPerSession = (uint)o.MaxRoomsPerSession,
+                MaxMembersPerRoom = (uint)o.MaxMembersPerRoom,
+                // 0 and 0 when off: "no limit" (docs/PROTOCOL.md, Limits and defaults).
+                RateBurst = o.RateLimits.MessagesLimited ? (uint)o.RateLimits.MessageBurst : 0,
+                RatePerSecond = o.RateLimits.MessagesLimited ? o.RateLimits.MessagesPerSecond : 0,
             },
         });
     }
@@ -371,7 +382,7 @@ internal sealed partial class Session
         {
             string display = $"guest{Random.Shared.Next(10_000, 1_000_000)}";
             string key = ContentRules.Key(display);
-            if (!Accounts.IsRegistered(key) && _context.Hub.TryClaimNick(key, this))
+            if (!Accounts.IsRegistered(key) && _context.Hub.TryClaimNick(display, key, this, out _) == NickClaim.Claimed)
             {
                 return (display, key);
             }

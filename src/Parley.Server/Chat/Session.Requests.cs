@@ -18,14 +18,14 @@ internal sealed partial class Session
         }
 
         string old = _nick!;
+        // Claimed even for the same key: a new spelling ("alice" to "ALICE") has a skeleton of its own.
+        if (!ClaimNick(id, display, key))
+        {
+            return;
+        }
+
         if (key != NickKey)
         {
-            if (!_context.Hub.TryClaimNick(key, this))
-            {
-                Reply(id, ErrorCode.NickInUse, $"the nickname {display} is in use");
-                return;
-            }
-
             _context.Hub.ReleaseNick(NickKey!, this);
             NickKey = key;
         }
@@ -63,7 +63,19 @@ internal sealed partial class Session
 
         // Read before the room's lock is taken: the marker needs no ordering with the room's events.
         ulong readSeq = _context.Store.GetReadMarker(NickKey!, key);
-        _rooms.Add(_context.Hub.Join(name, key, this, id, readSeq));
+        switch (_context.Hub.Join(name, key, this, id, readSeq, out Room? room, out string? lookalike))
+        {
+            case JoinOutcome.Joined:
+                _rooms.Add(room!);
+                break;
+            case JoinOutcome.Full:
+                Reply(id, ErrorCode.RoomFull, $"{name} is full: at most {_context.Options.MaxMembersPerRoom} members");
+                break;
+            default:
+                Log.ConfusableName(_context.Logger, Connection.Id, _nick ?? "-", name, lookalike ?? "-");
+                Reply(id, ErrorCode.InvalidName, $"the room name {name} is too much like {lookalike}, which exists; join that one or pick another name");
+                break;
+        }
     }
 
     private void OnPart(uint id, Part request)

@@ -4,6 +4,7 @@ using Parley.Protocol.Messages;
 using Parley.Server.Accounts;
 using Parley.Server.Connections;
 using Parley.Server.Storage;
+using Parley.Server.Limits;
 
 namespace Parley.Server.Chat;
 
@@ -26,9 +27,13 @@ internal sealed partial class Session
         Connection = connection;
         _context = context;
         ConnectedMs = _lastMessageMs = context.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        Limits = context.FloodControl.ForConnection();
     }
 
     public ClientConnection Connection { get; }
+
+    /// <summary>This connection's flood-control allowance (see <see cref="WithinAllowance"/>).</summary>
+    public SessionLimits Limits { get; }
 
     /// <summary>The nickname as shown; null until the handshake.</summary>
     public string? Nick => _nick;
@@ -78,6 +83,11 @@ internal sealed partial class Session
         if (id == 0)
         {
             ProtocolViolationException.Throw(ErrorCode.MalformedFrame, $"a {frame.Type} request must carry a non-zero request id");
+        }
+
+        if (!WithinAllowance(frame.Type, id))
+        {
+            return null;
         }
 
         if (!IsReady)

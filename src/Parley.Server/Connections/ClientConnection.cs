@@ -147,6 +147,7 @@ internal sealed partial class ClientConnection
 
         ServerOptions o = _context.Options;
         TimeProvider time = _context.Time;
+        Session.Limits.Replenish();
         Queue.NoteIdle();
         long flushStarted = Volatile.Read(ref _flushStartedAt);
         if (flushStarted != 0 && time.GetElapsedTime(flushStarted, now) > o.WriteStallTimeout)
@@ -201,8 +202,8 @@ internal sealed partial class ClientConnection
         }
     }
 
-    internal static byte[] ErrorFrame(ErrorCode code, string message, uint requestId = 0) =>
-        FrameWriter.Encode(FrameType.Error, requestId, new Error { Code = code, Message = message });
+    internal static byte[] ErrorFrame(ErrorCode code, string message, uint requestId = 0, uint retryAfterMs = 0) =>
+        FrameWriter.Encode(FrameType.Error, requestId, new Error { Code = code, Message = message, RetryAfterMs = retryAfterMs });
 
     private async Task FinishAsync(Task writing)
     {
@@ -213,6 +214,7 @@ internal sealed partial class ClientConnection
         try
         {
             _context.Hub.Disconnect(Session, reason, _closeMessage ?? string.Empty);
+            Session.Limits.Release(Session);
         }
         catch (Exception ex)
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Parley.Protocol;
 using Parley.Protocol.Messages;
+using Parley.Server.Limits;
 
 namespace Parley.Server.Connections;
 
@@ -14,11 +15,16 @@ internal sealed class ConnectionManager : IDisposable
     private readonly ServerContext _context;
     private readonly ConcurrentDictionary<ClientConnection, byte> _live = new();
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
+    private readonly ConnectionRateLimiter _connectionRate;
     private ITimer? _heartbeat;
     private int _count;
     private volatile bool _shuttingDown;
 
-    public ConnectionManager(ServerContext context) => _context = context;
+    public ConnectionManager(ServerContext context)
+    {
+        _context = context;
+        _connectionRate = new ConnectionRateLimiter(context.Options.RateLimits);
+    }
 
     /// <summary>Connections admitted and not yet finished (their loops still running).</summary>
     public int LiveCount => Volatile.Read(ref _count);
@@ -30,15 +36,33 @@ internal sealed class ConnectionManager : IDisposable
     public void StartHeartbeat()
     {
         TimeSpan period = _context.Options.HeartbeatPeriod;
-        _heartbeat ??= _context.Time.CreateTimer(_ => Beat(), null, period, period);
+        if (_heartbeat is null)
+        {
+            // Retry-after values count beats from here (FloodControl): the first beat is one period away.
+            _context.FloodControl.NoteBeat(_context.Time.GetTimestamp());
+            _heartbeat = _context.Time.CreateTimer(_ => Beat(), null, period, period);
+        }
     }
 
     /// <summary>Checks the limits; on success the caller must call <see cref="Release"/> when the connection ends.</summary>
-    public ErrorCode TryAdmit(IPAddress? address)
+    public ErrorCode TryAdmit(IPAddress? address) => TryAdmit(address, out _);
+
+    /// <inheritdoc cref="TryAdmit(IPAddress?)"/>
+    /// <param name="address">The client's address; null for a transport without one (in-memory tests).</param>
+    /// <param name="retryAfterMs">For <see cref="ErrorCode.RateLimited"/>: when the address may connect again.</param>
+    public ErrorCode TryAdmit(IPAddress? address, out uint retryAfterMs)
     {
+        retryAfterMs = 0;
         if (_shuttingDown)
         {
             return ErrorCode.ServerShuttingDown;
+        }
+
+        // Exempt addresses (the operator's list) skip the per-address limits, never the total.
+        bool exempt = address is null || _connectionRate.IsExempt(address);
+        if (!exempt && !_connectionRate.TryAdmit(address!, out retryAfterMs))
+        {
+            return ErrorCode.RateLimited;
         }
 
         if (Interlocked.Increment(ref _count) > _context.Options.MaxConnections)
@@ -47,7 +71,7 @@ internal sealed class ConnectionManager : IDisposable
             return ErrorCode.ServerFull;
         }
 
-        if (address is not null)
+        if (address is not null && !exempt)
         {
             int n = _perAddress.AddOrUpdate(address, 1, static (_, n) => n + 1);
             if (n > _context.Options.MaxConnectionsPerAddress)
@@ -70,7 +94,7 @@ internal sealed class ConnectionManager : IDisposable
             _live.TryRemove(connection, out _);
         }
 
-        if (address is not null)
+        if (address is not null && !_connectionRate.IsExempt(address))
         {
             ReleaseAddress(address);
         }
@@ -105,11 +129,16 @@ internal sealed class ConnectionManager : IDisposable
         }
     }
 
-    public void Dispose() => _heartbeat?.Dispose();
+    public void Dispose()
+    {
+        _heartbeat?.Dispose();
+        _connectionRate.Dispose();
+    }
 
     private void Beat()
     {
         long now = _context.Time.GetTimestamp();
+        _context.FloodControl.NoteBeat(now);
         foreach (ClientConnection connection in _live.Keys)
         {
             connection.OnHeartbeat(now);

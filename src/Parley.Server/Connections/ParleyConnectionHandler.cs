@@ -11,12 +11,12 @@ internal sealed class ParleyConnectionHandler(ServerContext context) : Connectio
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         IPAddress? address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
-        ErrorCode refusal = context.Connections.TryAdmit(address);
+        ErrorCode refusal = context.Connections.TryAdmit(address, out uint retryAfterMs);
         if (refusal != ErrorCode.Unspecified)
         {
             context.Metrics.Rejected.Add(1);
             Log.Refused(context.Logger, connection.ConnectionId, refusal);
-            await RefuseAsync(connection, refusal).ConfigureAwait(false);
+            await RefuseAsync(connection, refusal, retryAfterMs).ConfigureAwait(false);
             return;
         }
 
@@ -40,17 +40,18 @@ internal sealed class ParleyConnectionHandler(ServerContext context) : Connectio
         }
     }
 
-    private static async Task RefuseAsync(ConnectionContext connection, ErrorCode code)
+    private static async Task RefuseAsync(ConnectionContext connection, ErrorCode code, uint retryAfterMs)
     {
         string text = code switch
         {
             ErrorCode.ServerFull => "the server is full",
             ErrorCode.TooManyConnectionsFromAddress => "too many connections from your address",
+            ErrorCode.RateLimited => $"too many new connections from your address; try again in {retryAfterMs} ms",
             _ => "the server is shutting down",
         };
         try
         {
-            await connection.Transport.Output.WriteAsync(ClientConnection.ErrorFrame(code, text)).ConfigureAwait(false);
+            await connection.Transport.Output.WriteAsync(ClientConnection.ErrorFrame(code, text, 0, retryAfterMs)).ConfigureAwait(false);
             await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or OperationCanceledException)

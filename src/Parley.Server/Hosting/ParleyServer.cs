@@ -62,6 +62,7 @@ public sealed class ParleyServer : IHostedService
             Tls.Start();
         }
 
+        WarnAboutLimitsOff(_context);
         _context.Connections.StartHeartbeat();
         // ApplicationStopping fires before Kestrel stops: every client is told, with what is queued for it flushed first.
         _stopping = _lifetime.ApplicationStopping.Register(_context.Connections.BeginShutdown);
@@ -92,6 +93,36 @@ public sealed class ParleyServer : IHostedService
         }
 
         return Tls.Reload(trigger);
+    }
+
+    /// <summary>Issue 4: every limit is on by default, and one turned off is said so at every start.</summary>
+    private static void WarnAboutLimitsOff(ServerContext context)
+    {
+        Limits.RateLimitOptions limits = context.Options.RateLimits;
+        if (!limits.MessagesLimited)
+        {
+            Log.LimitOff(context.Logger, "the message rate limit", "RateLimits:MessageBurst or RateLimits:MessagesPerSecond");
+        }
+
+        if (!limits.RequestsLimited)
+        {
+            Log.LimitOff(context.Logger, "the request rate limit", "RateLimits:RequestBurst or RateLimits:RequestsPerSecond");
+        }
+
+        if (!limits.ConnectionsLimited)
+        {
+            Log.LimitOff(context.Logger, "the connection rate limit per address", "RateLimits:ConnectionBurst or RateLimits:ConnectionsPerSecond");
+        }
+
+        if (limits.RefusalsBeforeDisconnect <= 0)
+        {
+            Log.LimitOff(context.Logger, "disconnecting clients that keep flooding", "RateLimits:RefusalsBeforeDisconnect");
+        }
+
+        if (limits.ExemptAddresses.Count > 0)
+        {
+            Log.LimitExempt(context.Logger, string.Join(", ", limits.ExemptAddresses));
+        }
     }
 
     internal void AddListener(ListenOptions listener)

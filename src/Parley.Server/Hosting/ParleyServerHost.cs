@@ -73,6 +73,7 @@ public static class ParleyServerHost
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ServerOptions>, RetentionOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<ServerOptions>, ServerTlsOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<ServerOptions>, Limits.RateLimitOptionsValidator>();
 
         builder.Services.AddSingleton(settings.Time ?? TimeProvider.System);
         builder.Services.AddSingleton(sp => new ServerMetrics(null, () => sp.GetRequiredService<ServerContext>().Connections.LiveCount));
