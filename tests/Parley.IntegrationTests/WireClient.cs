@@ -40,13 +40,16 @@ internal sealed class WireClient : IAsyncDisposable
     /// so a test can be two clients of different addresses.
     /// </summary>
     public static Task<WireClient> ConnectAsync(IPEndPoint server, int receiveBuffer = 64 * 1024, IPAddress? from = null) =>
-        ConnectAsync(server, null, receiveBuffer, from);
+        ConnectOverAsync(server, null, receiveBuffer, from);
 
     /// <summary>Connects to a server process: over TLS accepting only its fingerprint, or plain when it runs without TLS.</summary>
-    public static Task<WireClient> ConnectAsync(ServerProcess server) => ConnectAsync(IPEndPoint.Parse(server.Address), server.Fingerprint);
+    public static Task<WireClient> ConnectAsync(ServerProcess server) => ConnectOverAsync(IPEndPoint.Parse(server.Address), server.Fingerprint);
 
-    /// <summary>Connects, then over TLS when <paramref name="fingerprint"/> is given (accepting that key and no other).</summary>
-    public static async Task<WireClient> ConnectAsync(IPEndPoint server, string? fingerprint, int receiveBuffer = 64 * 1024, IPAddress? from = null)
+    /// <summary>
+    /// Connects, then over TLS when <paramref name="fingerprint"/> is given (accepting that key and no other). A name of its
+    /// own, so that a call with a nickname can never bind to it by overload resolution.
+    /// </summary>
+    public static async Task<WireClient> ConnectOverAsync(IPEndPoint server, string? fingerprint, int receiveBuffer = 64 * 1024, IPAddress? from = null)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBuffer < 64 * 1024)
@@ -78,14 +81,14 @@ internal sealed class WireClient : IAsyncDisposable
 
     /// <summary>Connects to a server process (see <see cref="ConnectAsync(ServerProcess)"/>), says Hello as <paramref name="nick"/> and joins <paramref name="rooms"/>.</summary>
     public static Task<WireClient> ConnectReadyAsync(ServerProcess server, string nick, params string[] rooms) =>
-        ConnectReadyAsync(IPEndPoint.Parse(server.Address), server.Fingerprint, nick, rooms);
+        ConnectReadyOverAsync(IPEndPoint.Parse(server.Address), server.Fingerprint, nick, rooms);
 
     public static Task<WireClient> ConnectReadyAsync(IPEndPoint server, string nick, params string[] rooms) =>
-        ConnectReadyAsync(server, null, nick, rooms);
+        ConnectReadyOverAsync(server, null, nick, rooms);
 
-    public static async Task<WireClient> ConnectReadyAsync(IPEndPoint server, string? fingerprint, string nick, params string[] rooms)
+    private static async Task<WireClient> ConnectReadyOverAsync(IPEndPoint server, string? fingerprint, string nick, string[] rooms)
     {
-        WireClient client = await ConnectAsync(server, fingerprint);
+        WireClient client = await ConnectOverAsync(server, fingerprint);
         await client.SendAsync(new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = "wire-test", Nick = nick });
         await client.ExpectAsync<Welcome>();
         foreach (string room in rooms)

@@ -82,6 +82,45 @@ public sealed class FloodControlTests
     }
 
     [Fact]
+    public async Task Connections_of_one_account_share_its_message_allowance_and_a_guest_keeps_its_own()
+    {
+        await using var server = new InMemoryServer(o => o.RateLimits = new RateLimitOptions { MessageBurst = 3 });
+        TestPeer first = server.Connect(), second = server.Connect(), guest = server.Connect();
+        Assert.IsType<Welcome>(await first.AccountHelloAsync("alice", "correct horse battery", register: true));
+        Assert.IsType<Welcome>(await second.AccountHelloAsync("alice", "correct horse battery", nick: "alice-phone"));
+        await guest.HelloAsync("bob");
+        foreach (TestPeer peer in new[] { first, second, guest })
+        {
+            await peer.JoinAsync("#a");
+        }
+
+        Assert.Equal(1, server.Context.FloodControl.SharedBuckets);
+        uint[] fromFirst = [await first.SendAsync(new Say { Room = "#a", Text = "1" }), await first.SendAsync(new Say { Room = "#a", Text = "2" })];
+        Assert.All((await RepliesAsync(first, fromFirst)).Values, r => Assert.IsType<Sent>(r));
+
+        // One token left for the account, whichever connection asks; the guest still has all three of its own.
+        uint[] fromSecond = [await second.SendAsync(new Say { Room = "#a", Text = "3" }), await second.SendAsync(new Say { Room = "#a", Text = "4" })];
+        Dictionary<uint, IMessage> secondReplies = await RepliesAsync(second, fromSecond);
+        Assert.IsType<Sent>(secondReplies[fromSecond[0]]);
+        Assert.Equal(ErrorCode.RateLimited, Assert.IsType<Error>(secondReplies[fromSecond[1]]).Code);
+        var fromGuest = new uint[3];
+        for (int i = 0; i < fromGuest.Length; i++)
+        {
+            fromGuest[i] = await guest.SendAsync(new Say { Room = "#a", Text = $"g{i}" });
+        }
+
+        Assert.All((await RepliesAsync(guest, fromGuest)).Values, r => Assert.IsType<Sent>(r));
+
+        // The account's bucket lives while any of its connections does.
+        await first.SendAsync(new Goodbye());
+        await first.ReadToEndAsync();
+        Assert.Equal(1, server.Context.FloodControl.SharedBuckets);
+        await second.SendAsync(new Goodbye());
+        await second.ReadToEndAsync();
+        await Poll.UntilAsync(() => server.Context.FloodControl.SharedBuckets == 0, "the account's bucket is released with its last connection");
+    }
+
+    [Fact]
     public async Task Retry_after_names_the_heartbeat_that_credits_the_bucket()
     {
         await using var server = new InMemoryServer(o => o.RateLimits = new RateLimitOptions { MessageBurst = 1 });

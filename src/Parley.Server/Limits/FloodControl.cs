@@ -23,6 +23,7 @@ internal sealed class FloodControl
     private readonly TimeSpan _beat;
     private readonly TokenBucketRateLimiterOptions? _messageBucket;
     private readonly TokenBucketRateLimiterOptions? _requestBucket;
+    private readonly Dictionary<string, SharedBucket> _shared = new(StringComparer.Ordinal);
     private long _lastBeat;
 
     public FloodControl(ServerOptions options, TimeProvider time)
@@ -41,18 +42,76 @@ internal sealed class FloodControl
     public SessionLimits ForConnection() => new(this, NewBucket(_requestBucket));
 
     /// <summary>
-    /// The message bucket a session draws from once it is ready. This is the one place that decides what
-    /// a bucket is shared by. Today every connection has its own. PROTOCOL.md "Flood control" says a
-    /// logged-in session shares one bucket per account across its connections: that is a dictionary here
-    /// keyed by <c>session.Account</c> (null for a guest, which keeps its own bucket), holding a shared
-    /// limiter and a count of its users, with <see cref="ReleaseMessageBucket"/> dropping the count. The
-    /// heartbeat replenishing a shared bucket once per connection is harmless: each replenishment credits
-    /// only the time since the previous one.
+    /// The message bucket a session draws from once it is ready; the one place that decides what a bucket
+    /// is shared by. A guest's connection has its own. The connections of one account share one
+    /// (PROTOCOL.md "Flood control"), so opening more connections does not multiply an account's rate:
+    /// the bucket lives while any of them does (<see cref="ReleaseMessageBucket"/> counts them out). The
+    /// heartbeat replenishes a shared bucket once per connection; that is harmless, as each replenishment
+    /// credits only the time since the previous one.
     /// </summary>
-    public TokenBucketRateLimiter? MessageBucketFor(Session session) => NewBucket(_messageBucket);
+    public TokenBucketRateLimiter? MessageBucketFor(Session session)
+    {
+        if (_messageBucket is null)
+        {
+            return null;
+        }
 
-    /// <summary>The session is gone: its message bucket is no longer drawn from.</summary>
-    public static void ReleaseMessageBucket(Session session, TokenBucketRateLimiter? bucket) => bucket?.Dispose();
+        if (session.Account?.Key is not { } account)
+        {
+            return NewBucket(_messageBucket);
+        }
+
+        lock (_shared)
+        {
+            if (!_shared.TryGetValue(account, out SharedBucket? shared))
+            {
+                shared = new SharedBucket(NewBucket(_messageBucket)!);
+                _shared[account] = shared;
+            }
+
+            shared.Users++;
+            return shared.Bucket;
+        }
+    }
+
+    /// <summary>The session is gone: it no longer draws from <paramref name="bucket"/>; a bucket no connection uses is disposed.</summary>
+    public void ReleaseMessageBucket(Session session, TokenBucketRateLimiter? bucket)
+    {
+        if (bucket is null)
+        {
+            return;
+        }
+
+        if (session.Account?.Key is { } account)
+        {
+            lock (_shared)
+            {
+                if (_shared.TryGetValue(account, out SharedBucket? shared) && shared.Bucket == bucket)
+                {
+                    if (--shared.Users > 0)
+                    {
+                        return;
+                    }
+
+                    _shared.Remove(account);
+                }
+            }
+        }
+
+        bucket.Dispose();
+    }
+
+    /// <summary>How many accounts have a shared message bucket now (for tests).</summary>
+    internal int SharedBuckets
+    {
+        get
+        {
+            lock (_shared)
+            {
+                return _shared.Count;
+            }
+        }
+    }
 
     /// <summary>Called by the heartbeat before it visits the connections: retry-after values are counted from here.</summary>
     public void NoteBeat(long timestamp) => Volatile.Write(ref _lastBeat, timestamp);
@@ -98,4 +157,11 @@ internal sealed class FloodControl
 
     private static TokenBucketRateLimiter? NewBucket(TokenBucketRateLimiterOptions? options) =>
         options is null ? null : new TokenBucketRateLimiter(options);
+
+    private sealed class SharedBucket(TokenBucketRateLimiter bucket)
+    {
+        public TokenBucketRateLimiter Bucket { get; } = bucket;
+
+        public int Users { get; set; }
+    }
 }
