@@ -142,6 +142,27 @@ public sealed class AccountCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Passwd_changes_the_password_and_revokes_saved_logins()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync();
+        (WireClient alice, Welcome welcome) = await LoginAsync(server.EndPoint, "alice", register: true, wantToken: true);
+        await alice.DisposeAsync();
+        var environment = Environment(Password);
+        environment["PARLEY_NEW_PASSWORD"] = "a different password";
+        string address = $"127.0.0.1:{server.EndPoint.Port}";
+
+        await using ParleyProcess passwd = ParleyProcess.Start(environment, "passwd", address, "--account", "alice");
+        passwd.CloseInput();
+        Assert.True(await passwd.WaitForExitAsync() == 0, passwd.Explain("passwd failed"));
+        Assert.Equal("password of alice changed; its saved logins are revoked", Assert.Single(passwd.Lines));
+
+        await using WireClient client = await WireClient.ConnectAsync(server.EndPoint);
+        Assert.Equal(ErrorCode.AuthFailed, CodeOf(await client.AccountHelloAsync("alice", resumeToken: welcome.ResumeToken)));
+        Assert.Equal(ErrorCode.AuthFailed, CodeOf(await client.AccountHelloAsync("alice", Password)));
+        Assert.IsType<Welcome>(await client.AccountHelloAsync("alice", "a different password"));
+    }
+
+    [Fact]
     public async Task Plain_chat_logs_in_with_an_account_and_a_guest_cannot_take_its_name()
     {
         await using ServerProcess server = await ServerProcess.StartAsync();

@@ -49,7 +49,12 @@ internal sealed class TokenStore(string directory)
         string path = PathFor(server, account);
         if (token is null)
         {
-            File.Delete(path);
+            // File.Delete ignores a missing file but not a missing directory (nothing was ever saved).
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+
             return;
         }
 

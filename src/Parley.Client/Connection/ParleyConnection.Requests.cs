@@ -127,9 +127,11 @@ public sealed partial class ParleyConnection
                 StartHeartbeat(welcome.Limits);
                 return;
             }
-            catch (ParleyRequestException ex) when (ex.Code == ErrorCode.NickInUse && retry < _options.NickInUseRetries && nick.Length > 0)
+            catch (ParleyRequestException ex) when (ex.Code == ErrorCode.NickInUse && retry < _options.NickInUseRetries && FallbackBase.Length > 0)
             {
-                string next = FallbackNick(_options.Nick, retry + 1);
+                // A logged-in session with no nickname of its own asked for its account name (held by another
+                // of its sessions, say): the alternatives are the account name's.
+                string next = FallbackNick(FallbackBase, retry + 1);
                 ClientLog.NickInUse(_logger, nick, next);
                 nick = next;
             }
@@ -139,6 +141,8 @@ public sealed partial class ParleyConnection
             }
         }
     }
+
+    private string FallbackBase => _options.Nick.Length > 0 ? _options.Nick : _options.Account;
 
     /// <summary>IRC-style alternatives for a taken nickname: <c>nick_</c>, then <c>nick_2</c>, <c>nick_3</c>, ...</summary>
     internal static string FallbackNick(string nick, int retry)

@@ -127,7 +127,8 @@ internal sealed partial class Session
             return null;
         }
 
-        string? invite = options.Mode == AccountMode.Invite || hello.InviteCode.Length > 0 ? hello.InviteCode : null;
+        // Outside invite mode a code is not needed, and one sent anyway is not used up.
+        string? invite = options.Mode == AccountMode.Invite ? hello.InviteCode : null;
         string password = hello.Password;
         bool wantToken = hello.WantResumeToken;
         Task<AccountOutcome>? work = Accounts.Queue.TryRun(() => Accounts.RegisterJob(accountKey, name, password, invite, wantToken));
