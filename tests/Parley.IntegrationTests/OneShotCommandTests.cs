@@ -7,6 +7,9 @@ namespace Parley.IntegrationTests;
 /// <summary><c>parley send</c> and <c>parley health</c> against a real server, and against a port nobody listens on.</summary>
 public sealed class OneShotCommandTests
 {
+    /// <summary>A deadline for the commands that must succeed: a fresh process\'s first TLS handshake on a loaded two-core machine can take seconds.</summary>
+    private const string SlowMachine = "30";
+
     [Fact]
     public async Task Send_exits_0_once_acknowledged_and_the_room_receives_the_message()
     {
@@ -14,7 +17,7 @@ public sealed class OneShotCommandTests
         await using ChatProcess watcher = await ChatProcess.StartAsync(server, "watcher");
         await watcher.JoinAsync("#news");
 
-        await using ParleyProcess send = ParleyProcess.Start(["send", server.Address, "#news", "deploy finished", "--name", "bot", .. server.ClientArgs]);
+        await using ParleyProcess send = ParleyProcess.Start(["send", server.Address, "#news", "deploy finished", "--name", "bot", "--timeout", SlowMachine, .. server.ClientArgs]);
 
         Assert.True(await send.WaitForExitAsync() == 0, send.Explain("send did not exit 0"));
         Assert.Matches(@"^sent to #news \(seq \d+\)$", Assert.Single(send.Lines));
@@ -48,7 +51,7 @@ public sealed class OneShotCommandTests
     {
         await using ServerProcess server = await ServerProcess.StartAsync();
 
-        await using ParleyProcess health = ParleyProcess.Start(["health", server.Address, .. server.ClientArgs]);
+        await using ParleyProcess health = ParleyProcess.Start(["health", server.Address, "--timeout", SlowMachine, .. server.ClientArgs]);
 
         Assert.True(await health.WaitForExitAsync() == 0, health.Explain("health did not exit 0"));
         Assert.Matches($@"^ok: .+ at {server.Address.Replace(".", @"\.", StringComparison.Ordinal)}, rtt [0-9.]+ ms$", Assert.Single(health.Lines));

@@ -61,12 +61,14 @@ public sealed class ServerConfigurationTests
         await app.StartAsync();
         try
         {
-            IReadOnlyList<IPEndPoint> bound = app.Services.GetRequiredService<ParleyServer>().BoundEndPoints;
+            ParleyServer server = app.Services.GetRequiredService<ParleyServer>();
+            IReadOnlyList<IPEndPoint> bound = server.BoundEndPoints;
             Assert.Contains(bound, e => e.AddressFamily == AddressFamily.InterNetwork);
             Assert.Contains(bound, e => e.AddressFamily == AddressFamily.InterNetworkV6);
             foreach (IPEndPoint endpoint in bound)
             {
-                await using WireClient client = await WireClient.ConnectReadyAsync(endpoint, $"v{(int)endpoint.AddressFamily}");
+                // TLS is on by default here (the settings do not turn it off), on both listeners.
+                await using WireClient client = await WireClient.ConnectReadyTlsAsync(endpoint, server.Tls!.Current.Fingerprint, $"v{(int)endpoint.AddressFamily}");
                 await client.SendAsync(new Ping { Nonce = 7 });
                 Assert.Equal(7ul, (await client.ExpectAsync<Pong>()).Nonce);
             }

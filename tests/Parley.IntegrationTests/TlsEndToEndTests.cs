@@ -11,6 +11,9 @@ namespace Parley.IntegrationTests;
 /// </summary>
 public sealed class TlsEndToEndTests
 {
+    /// <summary>A deadline for the commands that must succeed: a fresh process\'s first TLS handshake on a loaded two-core machine can take seconds.</summary>
+    private const string SlowMachine = "30";
+
     [Fact]
     public async Task The_first_start_makes_a_key_only_its_owner_can_read_and_admin_prints_the_fingerprint_clients_pin()
     {
@@ -29,7 +32,7 @@ public sealed class TlsEndToEndTests
 
         using var home = new TempDirectory();
         var environment = new Dictionary<string, string> { ["XDG_DATA_HOME"] = home.Path };
-        await using ParleyProcess health = ParleyProcess.Start(environment, "health", server.Address, "--trust-on-first-use");
+        await using ParleyProcess health = ParleyProcess.Start(environment, "health", server.Address, "--trust-on-first-use", "--timeout", SlowMachine);
         Assert.True(await health.WaitForExitAsync() == 0, health.Explain("health did not exit 0"));
         string knownServers = Path.Combine(home.Path, "parley", "known_servers");
         Assert.Contains($"{server.Address} {printed}", await File.ReadAllLinesAsync(knownServers));
@@ -39,7 +42,7 @@ public sealed class TlsEndToEndTests
         Assert.Equal(0, await server.Process.WaitForExitAsync());
         await using ServerProcess again = await ServerProcess.StartAsync(server.Port, server.DataDirectory);
         Assert.Equal(printed, again.Fingerprint);
-        await using ParleyProcess pinned = ParleyProcess.Start(environment, "health", again.Address);
+        await using ParleyProcess pinned = ParleyProcess.Start(environment, "health", again.Address, "--timeout", SlowMachine);
         Assert.True(await pinned.WaitForExitAsync() == 0, pinned.Explain("health with the pin did not exit 0"));
     }
 
@@ -50,14 +53,14 @@ public sealed class TlsEndToEndTests
         await using ChatProcess watcher = await ChatProcess.StartAsync(server, "watcher");
         await watcher.JoinAsync("#news");
 
-        await using ParleyProcess send = ParleyProcess.Start("send", server.Address, "#news", "should not arrive", "--name", "bot");
+        await using ParleyProcess send = ParleyProcess.Start("send", server.Address, "#news", "should not arrive", "--name", "bot", "--timeout", SlowMachine);
 
         Assert.Equal(1, await send.WaitForExitAsync());
         string errors = string.Join('\n', send.ErrorLines);
         Assert.StartsWith($"parley send: not sent: {server.Address} is not a known server", errors, StringComparison.Ordinal);
         Assert.Contains(server.Fingerprint!, errors, StringComparison.Ordinal);
         Assert.Contains("--trust", errors, StringComparison.Ordinal);
-        await using ParleyProcess proof = ParleyProcess.Start(["send", server.Address, "#news", "this one does", "--name", "bot", .. server.ClientArgs]);
+        await using ParleyProcess proof = ParleyProcess.Start(["send", server.Address, "#news", "this one does", "--name", "bot", "--timeout", SlowMachine, .. server.ClientArgs]);
         Assert.Equal(0, await proof.WaitForExitAsync());
         await watcher.WaitForLineAsync(l => l == "[#news] <bot> this one does", reason: "with the trusted send");
         Assert.DoesNotContain(watcher.Lines, l => l.Contains("should not arrive", StringComparison.Ordinal));
@@ -94,7 +97,7 @@ public sealed class TlsEndToEndTests
             Assert.Equal($"forgot {second.Address} ({Path.Combine(home.Path, "parley", "known_servers")})", Assert.Single(forget.Lines));
         }
 
-        await using ParleyProcess back = ParleyProcess.Start(environment, "health", second.Address, "--trust", second.Fingerprint!);
+        await using ParleyProcess back = ParleyProcess.Start(environment, "health", second.Address, "--trust", second.Fingerprint!, "--timeout", SlowMachine);
         Assert.True(await back.WaitForExitAsync() == 0, back.Explain("health with the new key did not exit 0"));
         await using ParleyProcess list = ParleyProcess.Start(environment, "trust");
         Assert.Equal(0, await list.WaitForExitAsync());
@@ -126,7 +129,7 @@ public sealed class TlsEndToEndTests
         await bob.JoinAsync("#a");
         await alice.TypeAsync("said over the old session");
         await bob.WaitForLineAsync(l => l == "[#a] <alice> said over the old session", reason: "with alice's line, sent over the connection made before the reload");
-        await using ParleyProcess oldTrust = ParleyProcess.Start("health", server.Address, "--trust", oldKey);
+        await using ParleyProcess oldTrust = ParleyProcess.Start("health", server.Address, "--trust", oldKey, "--timeout", SlowMachine);
         Assert.Equal(1, await oldTrust.WaitForExitAsync());
         await using ParleyProcess admin = ParleyProcess.Start("admin", "fingerprint", "--tls-cert", certbot.CertificateFile);
         Assert.Equal(0, await admin.WaitForExitAsync());

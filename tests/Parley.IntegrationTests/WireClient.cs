@@ -81,12 +81,16 @@ internal sealed class WireClient : IAsyncDisposable
 
     /// <summary>Connects to a server process (see <see cref="ConnectAsync(ServerProcess)"/>), says Hello as <paramref name="nick"/> and joins <paramref name="rooms"/>.</summary>
     public static Task<WireClient> ConnectReadyAsync(ServerProcess server, string nick, params string[] rooms) =>
-        ConnectReadyOverAsync(IPEndPoint.Parse(server.Address), server.Fingerprint, nick, rooms);
+        ConnectReadyCoreAsync(IPEndPoint.Parse(server.Address), server.Fingerprint, nick, rooms);
 
     public static Task<WireClient> ConnectReadyAsync(IPEndPoint server, string nick, params string[] rooms) =>
-        ConnectReadyOverAsync(server, null, nick, rooms);
+        ConnectReadyCoreAsync(server, null, nick, rooms);
 
-    private static async Task<WireClient> ConnectReadyOverAsync(IPEndPoint server, string? fingerprint, string nick, string[] rooms)
+    /// <summary>Connects over TLS accepting only <paramref name="fingerprint"/> (plain when null), says Hello and joins <paramref name="rooms"/>.</summary>
+    public static Task<WireClient> ConnectReadyTlsAsync(IPEndPoint server, string? fingerprint, string nick, params string[] rooms) =>
+        ConnectReadyCoreAsync(server, fingerprint, nick, rooms);
+
+    private static async Task<WireClient> ConnectReadyCoreAsync(IPEndPoint server, string? fingerprint, string nick, string[] rooms)
     {
         WireClient client = await ConnectOverAsync(server, fingerprint);
         await client.SendAsync(new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = "wire-test", Nick = nick });
