@@ -65,4 +65,35 @@ internal static partial class Log
 
     [LoggerMessage(20, LogLevel.Debug, "Retention pass done: {Count} messages removed from {Rooms} rooms in {ElapsedMs} ms")]
     public static partial void RetentionPassDone(ILogger logger, int count, int rooms, long elapsedMs);
+
+    // Moderation (issue 4): who did what to whom, in which room. Ids 50-59.
+    [LoggerMessage(50, LogLevel.Information, "{Actor} kicked {Target} from {Room}: {Reason}")]
+    public static partial void Kicked(ILogger logger, string actor, string target, string room, string reason);
+
+    [LoggerMessage(51, LogLevel.Information, "{Actor} banned {Mask} from {Scope} (expires {Expires}, {Removed} removed): {Reason}")]
+    public static partial void Banned(ILogger logger, string actor, string mask, string scope, string expires, int removed, string reason);
+
+    [LoggerMessage(52, LogLevel.Information, "{Actor} lifted the ban of {Mask} from {Scope}")]
+    public static partial void Unbanned(ILogger logger, string actor, string mask, string scope);
+
+    [LoggerMessage(53, LogLevel.Information, "{Actor} {Action} {Target} ({Mask}) in {Room} (expires {Expires})")]
+    public static partial void MuteChanged(ILogger logger, string actor, string action, string target, string mask, string room, string expires);
+
+    [LoggerMessage(54, LogLevel.Information, "{Actor} made {Target} (account {Account}) {Role} of {Room}")]
+    public static partial void RoleChanged(ILogger logger, string actor, string target, string account, MemberRole role, string room);
+
+    [LoggerMessage(55, LogLevel.Information, "{Actor} set the modes of {Room}: invite-only {InviteOnly}, topic lock {TopicLocked}")]
+    public static partial void RoomModesChanged(ILogger logger, string actor, string room, bool inviteOnly, bool topicLocked);
+
+    [LoggerMessage(56, LogLevel.Information, "{Actor} invited {Target} to {Room}")]
+    public static partial void InvitedToRoom(ILogger logger, string actor, string target, string room);
+
+    [LoggerMessage(57, LogLevel.Information, "Connection {ConnectionId} ({User}, {Remote}) {Action} by the server ban of {Mask}")]
+    public static partial void ServerBanEnforced(ILogger logger, string connectionId, string user, string? remote, string action, string mask);
+
+    [LoggerMessage(58, LogLevel.Debug, "{Actor} was refused {Request} in {Room}: {Why}")]
+    public static partial void ModerationRefused(ILogger logger, string actor, string request, string room, string why);
+
+    [LoggerMessage(59, LogLevel.Warning, "A moderation change by {Actor} in {Scope} was not stored, so not made: {Detail}")]
+    public static partial void ModerationNotStored(ILogger logger, string actor, string scope, string detail);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Parley.Server.Chat;
 using Parley.Server.Connections;
+using Parley.Server.Moderation;
 using Parley.Server.Storage;
 
 namespace Parley.Server;
@@ -8,7 +9,10 @@ namespace Parley.Server;
 /// <summary>The server-wide pieces every connection uses.</summary>
 internal sealed class ServerContext
 {
-    public ServerContext(ServerOptions options, TimeProvider time, ILogger logger, ServerMetrics metrics, IChatStore? store = null)
+    /// <summary>Opens the store and loads the server bans. <paramref name="store"/> null: in memory.
+    /// <paramref name="moderation"/> null: the store, when it keeps moderation state too (SQLite does), otherwise memory.</summary>
+    public ServerContext(
+        ServerOptions options, TimeProvider time, ILogger logger, ServerMetrics metrics, IChatStore? store = null, IModerationStore? moderation = null)
     {
         Options = options;
         Time = time;
@@ -16,6 +20,8 @@ internal sealed class ServerContext
         Metrics = metrics;
         Store = store ?? new InMemoryChatStore();
         Store.Open();
+        Moderation = moderation ?? Store as IModerationStore ?? new InMemoryModerationStore();
+        ServerBans = new ServerBans(Moderation.LoadBans(Restriction.ServerScope, time.GetUtcNow().ToUnixTimeMilliseconds()));
         // A quarter of the hard limit: a member that keeps up absorbs several commits' bursts before eviction.
         Committer = new GroupCommitter(Store, StoreWriteGate, logger, Math.Min(256 * 1024, options.SendQueueHardBytes / 4));
         Hub = new Hub(this);
@@ -23,6 +29,12 @@ internal sealed class ServerContext
     }
 
     public IChatStore Store { get; }
+
+    /// <summary>Owners, operators, modes, bans and mutes; written under <see cref="StoreWriteGate"/> like the store.</summary>
+    public IModerationStore Moderation { get; }
+
+    /// <summary>The server-wide bans, checked at connect and at Hello.</summary>
+    public ServerBans ServerBans { get; }
 
     /// <summary>Held around every write to <see cref="Store"/> (the committer's and the occasional topic or marker).</summary>
     public Lock StoreWriteGate { get; } = new();

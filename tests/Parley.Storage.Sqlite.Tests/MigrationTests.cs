@@ -14,10 +14,10 @@ public sealed class MigrationTests : IDisposable
     {
         using SqliteChatStore store = _db.Open();
 
-        Assert.Equal(1, SqliteChatStore.SchemaVersion);
+        Assert.Equal(4, SqliteChatStore.SchemaVersion);
         Assert.Equal((long)SqliteChatStore.SchemaVersion, _db.RawScalar("PRAGMA user_version"));
         Assert.Equal(
-            "conversations,messages,read_markers,rooms",
+            "bans,conversations,messages,mutes,read_markers,room_operators,room_settings,rooms",
             _db.RawScalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)"));
     }
 

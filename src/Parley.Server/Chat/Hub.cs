@@ -37,19 +37,37 @@ internal sealed class Hub
 
     public Room? FindRoom(string key) => _rooms.GetValueOrDefault(key);
 
-    /// <summary>Joins the room, creating it if needed; replies Joined and tells the members.</summary>
-    public Room Join(string name, string key, Session session, uint requestId)
+    /// <summary>The sessions past their handshake (each holds a nickname).</summary>
+    public IEnumerable<Session> Sessions => _nicks.Values;
+
+    /// <summary>
+    /// Joins the room, creating it if needed (a logged-in creator becomes its owner); replies Joined and tells
+    /// the members. Null: a ban or the invite-only mode refused the join, and the session was told.
+    /// </summary>
+    public Room? Join(string name, string key, Session session, uint requestId)
     {
         while (true)
         {
-            Room room = _rooms.GetOrAdd(key, static (k, s) => s.hub.CreateRoom(s.name, k), (name, hub: this));
-            if (room.TryJoin(session, requestId))
+            Room room = _rooms.GetOrAdd(key, static (k, s) => s.hub.CreateRoom(s.name, k, s.session.Account), (name, hub: this, session));
+            switch (room.TryJoin(session, requestId, _removeRoom))
             {
-                return room;
+                case JoinOutcome.Joined:
+                    return room;
+                case JoinOutcome.Refused:
+                    return null;
             }
 
             // The room emptied and closed between the lookup and the join: drop it and make a new one.
             _removeRoom(room);
+        }
+    }
+
+    /// <summary>Ends timed mutes that are over, in every room (the heartbeat calls it).</summary>
+    public void ExpireMutes(long nowMs)
+    {
+        foreach (Room room in _rooms.Values)
+        {
+            room.ExpireMutes(nowMs);
         }
     }
 
@@ -67,9 +85,10 @@ internal sealed class Hub
         room.SetTopic(topic, record.TopicSetBy, setter, requestId);
     }
 
-    public void Leave(Room room, Session session, Presence presence, bool notify) => room.Leave(session, presence, notify, _removeRoom);
+    /// <summary>Takes the session out of the room with <paramref name="presence"/>; false when it was not in it.</summary>
+    public bool Leave(Room room, Session session, Presence presence, bool notify) => room.Leave(session, presence, notify, _removeRoom);
 
-    private Room CreateRoom(string name, string key)
+    private Room CreateRoom(string name, string key, string? creatorAccount)
     {
         if (_records.TryGetValue(key, out RoomRecord? record))
         {
@@ -80,6 +99,12 @@ internal sealed class Hub
         lock (_context.StoreWriteGate)
         {
             _context.Store.SaveRoom(record);
+
+            // The account that creates a room owns it (docs/PROTOCOL.md "Moderation"); a guest's room has no owner.
+            if (creatorAccount is not null)
+            {
+                _context.Moderation.SaveRoomSettings(key, RoomSettings.None with { Owner = creatorAccount });
+            }
         }
 
         _records[key] = record;

@@ -1,6 +1,7 @@
 using Parley.Protocol;
 using Parley.Protocol.Messages;
 using Parley.Server.Connections;
+using Parley.Server.Moderation;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Chat;
@@ -9,8 +10,9 @@ namespace Parley.Server.Chat;
 /// A room: its members, topic and sequence counter. Every change and every message goes through
 /// <see cref="_gate"/>, so all members see the same order (joins, messages, leaves) and sequence
 /// numbers increase by exactly one. Fan-out reads the member array without locking anything else.
+/// Moderation (owner, modes, operators, bans, mutes) is in <c>Room.Moderation.cs</c>.
 /// </summary>
-internal sealed class Room
+internal sealed partial class Room
 {
     private readonly Lock _gate = new();
     private readonly ServerContext _context;
@@ -27,6 +29,8 @@ internal sealed class Room
         _topic = topic;
         _context = context;
         _lastDelivered = context.Store.LastSeq(key);
+        // Loaded with the room, so that the ban check of every join is a look in memory.
+        _rules = RoomRules.From(context.Moderation.LoadRoomModeration(key, context.Time.GetUtcNow().ToUnixTimeMilliseconds()));
     }
 
     public string Name { get; }
@@ -38,45 +42,61 @@ internal sealed class Room
     public Session[] Members => Volatile.Read(ref _members);
 
     /// <summary>
-    /// Adds <paramref name="session"/>, replies <see cref="Joined"/> to it and tells every member.
-    /// False: the room was just emptied and removed; the caller gets a fresh one.
+    /// Adds <paramref name="session"/>, replies <see cref="Joined"/> to it and tells every member; or, when a
+    /// ban or the invite-only mode keeps it out, replies the error. <see cref="JoinOutcome.Closed"/>: the room
+    /// was just emptied and removed; the caller gets a fresh one.
     /// </summary>
-    public bool TryJoin(Session session, uint requestId)
+    public JoinOutcome TryJoin(Session session, uint requestId, Action<Room> removeWhenEmpty)
     {
         lock (_gate)
         {
             if (_closed)
             {
-                return false;
+                return JoinOutcome.Closed;
+            }
+
+            if (RefuseJoin(session, requestId))
+            {
+                // A room made for this join and refused (its stored rules keep the joiner out) has nobody in it.
+                if (_members.Length == 0)
+                {
+                    _closed = true;
+                    removeWhenEmpty(this);
+                }
+
+                return JoinOutcome.Refused;
             }
 
             Session[] members = [.. _members, session];
             Volatile.Write(ref _members, members);
-            var joined = new Joined { Room = Name, Topic = _topic, LastSeq = _lastDelivered, MemberCount = (uint)members.Length };
-            AddNicks(joined.Members, members, _context.Options.MaxFramePayload - 1024);
+            var joined = new Joined { Room = Name, Topic = _topic, LastSeq = _lastDelivered, MemberCount = (uint)members.Length, Modes = _rules.ToModes() };
+            int budget = _context.Options.MaxFramePayload - 1024;
+            budget -= AddMemberStates(joined.MemberStates, members, budget / 4);
+            AddNicks(joined.Members, members, budget);
             session.Connection.Send(FrameWriter.Encode(FrameType.Joined, requestId, joined));
             Broadcast(FrameWriter.Encode(FrameType.Presence, 0, new Presence { Kind = PresenceKind.Joined, Room = Name, Nick = session.Nick }));
-            return true;
+            return JoinOutcome.Joined;
         }
     }
 
     /// <summary>
-    /// Removes <paramref name="session"/>. For a part, every member (the one leaving included)
-    /// sees LEFT; for a quit, the others see QUIT unless <paramref name="notify"/> is false.
+    /// Removes <paramref name="session"/>. For a part or a kick, every member (the one leaving included)
+    /// sees LEFT or KICKED; for a quit, the others see QUIT unless <paramref name="notify"/> is false.
+    /// False: it was not a member (any more).
     /// </summary>
-    public void Leave(Session session, Presence presence, bool notify, Action<Room> removeWhenEmpty)
+    public bool Leave(Session session, Presence presence, bool notify, Action<Room> removeWhenEmpty)
     {
         lock (_gate)
         {
             int index = Array.IndexOf(_members, session);
             if (index < 0)
             {
-                return;
+                return false;
             }
 
-            // A part is seen by the one leaving too (before removal); a quit only by those who stay.
+            // A part or kick is seen by the one leaving too (before removal); a quit only by those who stay.
             byte[]? frame = notify ? FrameWriter.Encode(FrameType.Presence, 0, presence) : null;
-            bool toLeaverToo = presence.Kind == PresenceKind.Left;
+            bool toLeaverToo = presence.Kind is PresenceKind.Left or PresenceKind.Kicked;
             if (frame is not null && toLeaverToo)
             {
                 Broadcast(frame);
@@ -94,6 +114,8 @@ internal sealed class Room
                 _closed = true;
                 removeWhenEmpty(this);
             }
+
+            return true;
         }
     }
 

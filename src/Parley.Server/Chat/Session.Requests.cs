@@ -1,6 +1,7 @@
 using System.Text;
 using Parley.Protocol;
 using Parley.Protocol.Messages;
+using Parley.Server.Moderation;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Chat;
@@ -13,6 +14,12 @@ internal sealed partial class Session
         {
             ProtocolViolationException.Throw(ErrorCode.UnsupportedVersion,
                 $"this server speaks protocol version {ProtocolConstants.Version}, not {hello.ProtocolVersion}");
+        }
+
+        // After the login has set the account (issue 4, "Accounts"), before a nickname is taken.
+        if (RefuseIfServerBanned())
+        {
+            return;
         }
 
         string display, key;
@@ -113,7 +120,7 @@ internal sealed partial class Session
         Reply(id, FrameType.Ok, new Ok { Nick = display });
         if (old != display)
         {
-            foreach (Room room in _rooms)
+            foreach (Room room in Rooms)
             {
                 room.Announce(new Presence { Kind = PresenceKind.Nick, Room = room.Name, Nick = old, NewNick = display });
             }
@@ -134,13 +141,21 @@ internal sealed partial class Session
             return;
         }
 
-        if (_rooms.Count >= _context.Options.MaxRoomsPerSession)
+        // The list is locked across the join: a kick from another session's read loop right after the join
+        // must find the room in it to take it out again (Session.ForgetRoom).
+        lock (_roomsGate)
         {
-            Reply(id, ErrorCode.TooManyRooms, $"at most {_context.Options.MaxRoomsPerSession} rooms per connection");
-            return;
-        }
+            if (_rooms.Count >= _context.Options.MaxRoomsPerSession)
+            {
+                Reply(id, ErrorCode.TooManyRooms, $"at most {_context.Options.MaxRoomsPerSession} rooms per connection");
+                return;
+            }
 
-        _rooms.Add(_context.Hub.Join(name, key, this, id));
+            if (_context.Hub.Join(name, key, this, id) is { } room)
+            {
+                _rooms.Add(room);
+            }
+        }
     }
 
     private void OnPart(uint id, Part request)
@@ -151,7 +166,7 @@ internal sealed partial class Session
         }
 
         string reason = ContentRules.NeutralizeText(Truncate(request.Reason, ProtocolConstants.MaxReasonBytes));
-        _rooms.Remove(room);
+        ForgetRoom(room);
         _context.Hub.Leave(room, this, new Presence { Kind = PresenceKind.Left, Room = room.Name, Nick = _nick, Message = reason }, notify: true);
         Reply(id, FrameType.Ok, new Ok());
     }
@@ -163,7 +178,7 @@ internal sealed partial class Session
             return;
         }
 
-        if (RefuseWhileShuttingDown(id))
+        if (RefuseWhileShuttingDown(id) || RefuseWhileMuted(id, room))
         {
             return;
         }
@@ -217,6 +232,12 @@ internal sealed partial class Session
             return;
         }
 
+        if (room.Rules.Settings.TopicLocked && RankIn(room.Rules) < Rank.Operator)
+        {
+            Reply(id, ErrorCode.NotAuthorized, $"the topic of {room.Name} is locked: only its operators may set it");
+            return;
+        }
+
         _context.Hub.SetTopic(room, ContentRules.NeutralizeText(request.Topic), this, id);
     }
 
@@ -234,10 +255,7 @@ internal sealed partial class Session
             return;
         }
 
-        Session[] members = room.Members;
-        var reply = new Members { Room = room.Name, MemberCount = (uint)members.Length };
-        Room.AddNicks(reply.Members_, members, _context.Options.MaxFramePayload - 1024);
-        Reply(id, FrameType.Members, reply);
+        Reply(id, FrameType.Members, room.Describe());
     }
 
     private void OnListRooms(uint id)
@@ -313,11 +331,14 @@ internal sealed partial class Session
 
     private Room? FindMembership(string key)
     {
-        foreach (Room room in _rooms)
+        lock (_roomsGate)
         {
-            if (room.Key == key)
+            foreach (Room room in _rooms)
             {
-                return room;
+                if (room.Key == key)
+                {
+                    return room;
+                }
             }
         }
 

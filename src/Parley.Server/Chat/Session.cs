@@ -8,12 +8,14 @@ namespace Parley.Server.Chat;
 /// <summary>
 /// A connection's protocol state: handshake, then ready with a nickname and rooms. Requests are
 /// handled synchronously on the connection's read loop, so this state needs no lock; other threads
-/// read only <see cref="Nick"/>.
+/// read only <see cref="Nick"/> and the identity, except that a kick from another session's read loop
+/// takes a room out of <see cref="_rooms"/>, which is therefore guarded by <see cref="_roomsGate"/>.
 /// </summary>
 internal sealed partial class Session
 {
     private readonly ServerContext _context;
     private readonly List<Room> _rooms = [];
+    private readonly Lock _roomsGate = new();
     private volatile string? _nick;
     private int _pendingCommits;
 
@@ -92,7 +94,15 @@ internal sealed partial class Session
             case History history: OnHistory(id, history); break;
             case MarkRead mark: OnMarkRead(id, mark); break;
             case Hello: Reply(id, ErrorCode.InvalidRequest, "the handshake is already done"); break;
-            case ChangePassword or RevokeResumeToken or Kick or Ban or Unban or ListBans or Mute or SetRole or SetRoomMode or Invite or SetAway or Whois:
+            case Kick kick: OnKick(id, kick); break;
+            case Ban ban: OnBan(id, ban); break;
+            case Unban unban: OnUnban(id, unban); break;
+            case ListBans list: OnListBans(id, list); break;
+            case Mute mute: OnMute(id, mute); break;
+            case SetRole role: OnSetRole(id, role); break;
+            case SetRoomMode mode: OnSetRoomMode(id, mode); break;
+            case Invite invite: OnInvite(id, invite); break;
+            case ChangePassword or RevokeResumeToken or SetAway or Whois:
                 Reply(id, ErrorCode.InvalidRequest, $"{frame.Type} is not supported by this server yet");
                 break;
             default:
@@ -104,9 +114,33 @@ internal sealed partial class Session
     /// <summary>Takes the session out of all its rooms' books; returns them for the quit announcements.</summary>
     public Room[] LeaveAll()
     {
-        Room[] rooms = [.. _rooms];
-        _rooms.Clear();
-        return rooms;
+        lock (_roomsGate)
+        {
+            Room[] rooms = [.. _rooms];
+            _rooms.Clear();
+            return rooms;
+        }
+    }
+
+    /// <summary>The rooms the session is in now.</summary>
+    private Room[] Rooms
+    {
+        get
+        {
+            lock (_roomsGate)
+            {
+                return [.. _rooms];
+            }
+        }
+    }
+
+    /// <summary>The session was removed from <paramref name="room"/> by someone else (a kick or a ban); any thread.</summary>
+    public void ForgetRoom(Room room)
+    {
+        lock (_roomsGate)
+        {
+            _rooms.Remove(room);
+        }
     }
 
     private void Reply(uint id, ErrorCode code, string text) => Connection.Send(ClientConnection.ErrorFrame(code, text, id));

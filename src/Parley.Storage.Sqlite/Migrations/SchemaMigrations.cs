@@ -12,14 +12,19 @@ internal sealed record Migration(int Version, string Name, string Sql);
 /// together with <c>PRAGMA user_version = NNN</c>, so a crash mid-way leaves the database at the last
 /// complete version and the next start carries on from there.
 /// </summary>
+/// <remarks>
+/// Numbers are unique and increasing but may leave gaps: features developed side by side reserve their
+/// numbers (issue 4's moderation took 004), and a gap is a number not taken yet. A database is at the
+/// number of the last script applied to it.
+/// </remarks>
 internal static class SchemaMigrations
 {
     private const string ResourcePrefix = "Parley.Storage.Sqlite.Migrations.";
 
     public static IReadOnlyList<Migration> All { get; } = Load();
 
-    /// <summary>The schema version this code reads and writes.</summary>
-    public static int LatestVersion => All.Count;
+    /// <summary>The schema version this code reads and writes: the last script's number.</summary>
+    public static int LatestVersion => All.Count == 0 ? 0 : All[^1].Version;
 
     public static int UserVersion(SqliteConnection connection, SqliteTransaction? transaction = null)
     {
@@ -105,10 +110,10 @@ internal static class SchemaMigrations
         migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
         for (int i = 0; i < migrations.Count; i++)
         {
-            // user_version is the count of applied scripts, so a gap or a duplicate number is a build mistake.
-            if (migrations[i].Version != i + 1)
+            // user_version is the number of the last script applied, so a duplicate number (or a 0) is a build mistake.
+            if (migrations[i].Version < 1 || (i > 0 && migrations[i].Version == migrations[i - 1].Version))
             {
-                throw new InvalidOperationException($"Migration scripts must be numbered 1, 2, 3 ... without gaps; found '{migrations[i].Name}' at position {i + 1}.");
+                throw new InvalidOperationException($"Migration scripts must have distinct numbers from 1 up; found '{migrations[i].Name}' at position {i + 1}.");
             }
         }
 
