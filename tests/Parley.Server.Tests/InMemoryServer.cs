@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Parley.Server.Connections;
@@ -15,15 +16,16 @@ internal sealed class InMemoryServer : IAsyncDisposable
     private readonly List<(TestPeer Peer, Task Run)> _peers = [];
     private int _next;
 
-    public InMemoryServer(Action<ServerOptions>? configure = null, Storage.IChatStore? store = null)
+    public InMemoryServer(Action<ServerOptions>? configure = null, Storage.IChatStore? store = null, Storage.IModerationStore? moderation = null, FakeTimeProvider? time = null)
     {
+        Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         Options = new ServerOptions { HeartbeatPeriod = TimeSpan.FromSeconds(1) };
         configure?.Invoke(Options);
-        Context = new ServerContext(Options, Time, new RecordingLogger(Errors), new ServerMetrics(), store);
+        Context = new ServerContext(Options, Time, new RecordingLogger(Errors), new ServerMetrics(), store, moderation);
         Context.Connections.StartHeartbeat();
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; }
 
     public ServerOptions Options { get; }
 
@@ -32,7 +34,10 @@ internal sealed class InMemoryServer : IAsyncDisposable
     public ConcurrentQueue<string> Errors { get; } = new();
 
     /// <summary>Connects a client. <paramref name="readerPauseBytes"/> bounds what the server can write before the client reads (a small value models a stalled reader).</summary>
-    public TestPeer Connect(long readerPauseBytes = 1024 * 1024)
+    /// <param name="account">The account the session is logged in to (an identity key), standing in for a login; null: a guest.</param>
+    /// <param name="admin">The account is a server administrator.</param>
+    /// <param name="address">The peer's IP address; null: none, as over a pipe.</param>
+    public TestPeer Connect(long readerPauseBytes = 1024 * 1024, string? account = null, bool admin = false, string? address = null)
     {
         var toServer = new Pipe(new PipeOptions(useSynchronizationContext: false));
         var toClient = new Pipe(new PipeOptions(pauseWriterThreshold: readerPauseBytes, resumeWriterThreshold: readerPauseBytes / 2, useSynchronizationContext: false));
@@ -49,7 +54,9 @@ internal sealed class InMemoryServer : IAsyncDisposable
         }
 
         Assert.Equal(Protocol.Messages.ErrorCode.Unspecified, Context.Connections.TryAdmit(null));
-        var connection = new ClientConnection(id, null, serverSide, Abort, Context);
+        IPEndPoint? remote = address is null ? null : new IPEndPoint(IPAddress.Parse(address), 40_000 + _next);
+        var connection = new ClientConnection(id, remote, serverSide, Abort, Context);
+        connection.Session.SetIdentity(account, admin);
         Context.Connections.Add(connection);
         Task run = RunAsync(connection);
         _peers.Add((peer, run));

@@ -124,7 +124,9 @@ public sealed class BanMask : IEquatable<BanMask>
     /// bans are written in IPv4, so both are compared in IPv4. A scope id (<c>%eth0</c>) is dropped.
     /// </summary>
     public static IPAddress Normalize(IPAddress address) =>
-        address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address.ScopeId != 0 ? new IPAddress(address.GetAddressBytes()) : address;
+        address.IsIPv4MappedToIPv6 ? address.MapToIPv4()
+        : address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0 ? new IPAddress(address.GetAddressBytes())
+        : address;
 
     public bool Equals(BanMask? other) => other is not null && string.Equals(Text, other.Text, StringComparison.Ordinal);
 
