@@ -10,10 +10,10 @@ namespace Parley.Client;
 public sealed record DisconnectInfo(QuitReason Reason, string Message, ErrorCode Error = ErrorCode.Unspecified, bool Local = false)
 {
     /// <summary>
-    /// Reconnecting would meet the same answer: this side left on purpose, or the server refused the
-    /// protocol version or the name.
+    /// Reconnecting would meet the same answer: this side left on purpose, the server refused the
+    /// protocol version or the name, or it banned this account or address.
     /// </summary>
-    public bool IsFatal => Local || Error is ErrorCode.UnsupportedVersion or ErrorCode.InvalidName;
+    public bool IsFatal => Local || Error is ErrorCode.UnsupportedVersion or ErrorCode.InvalidName or ErrorCode.Banned || Reason == QuitReason.Banned;
 
     internal static DisconnectInfo ClosedLocally(string? message) => new(QuitReason.Left, message ?? string.Empty, Local: true);
 
@@ -29,6 +29,7 @@ public sealed record DisconnectInfo(QuitReason Reason, string Message, ErrorCode
         ErrorCode.SlowConsumer => QuitReason.SlowConsumer,
         ErrorCode.IdleTimeout or ErrorCode.HandshakeTimeout => QuitReason.TimedOut,
         ErrorCode.ServerShuttingDown => QuitReason.ServerShuttingDown,
+        ErrorCode.Banned => QuitReason.Banned,
         ErrorCode.FrameTooLarge or ErrorCode.MalformedFrame or ErrorCode.UnknownFrameType or ErrorCode.InvalidUtf8
             or ErrorCode.HandshakeRequired or ErrorCode.UnsupportedVersion => QuitReason.ProtocolError,
         _ => QuitReason.Unspecified,

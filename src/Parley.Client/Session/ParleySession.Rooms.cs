@@ -109,6 +109,10 @@ public sealed partial class ParleySession
             case PresenceEvent { Presence: { Kind: PresenceKind.Nick } p } when SameNick(p.Nick, Nick):
                 Volatile.Write(ref _nick, p.NewNick);
                 break;
+            case PresenceEvent { Presence: { Kind: PresenceKind.Kicked } p } when SameNick(p.Nick, Nick):
+                // Kicked (or banned) out: not a room to rejoin after a reconnect.
+                Forget(p.Room);
+                break;
         }
 
         return true;

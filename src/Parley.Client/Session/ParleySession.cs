@@ -146,7 +146,7 @@ public sealed partial class ParleySession : IAsyncDisposable
                 {
                     return;
                 }
-                catch (ParleyRequestException ex) when (ex.Code is ErrorCode.UnsupportedVersion or ErrorCode.InvalidName)
+                catch (ParleyRequestException ex) when (ex.Code is ErrorCode.UnsupportedVersion or ErrorCode.InvalidName or ErrorCode.Banned)
                 {
                     Emit(new DisconnectedEvent(new DisconnectInfo(DisconnectInfo.ReasonFor(ex.Code), ex.Message, ex.Code), WillReconnect: false));
                     return;
