@@ -87,10 +87,15 @@ internal sealed partial class PlainChat
                     _output.Lines([$"-- rooms ({Math.Max(list.RoomCount, (uint)list.Rooms.Count)}):", .. list.Rooms.Select(PlainFormat.Room)]);
                     break;
                 case "HELP":
-                    _output.Lines(Help);
+                    _output.Lines([.. Help, .. ModerationHelp]);
                     break;
                 default:
-                    throw new UsageException($"unknown command /{verb} (try /help)");
+                    if (!await ModerateAsync(verb.ToUpperInvariant(), rest, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw new UsageException($"unknown command /{verb} (try /help)");
+                    }
+
+                    break;
             }
         }
         catch (UsageException ex)
