@@ -57,8 +57,22 @@ public class PlainModerationFormatTests
     [InlineData("-t", null, false)]
     [InlineData("+it", true, true)]
     [InlineData("+i -t", true, false)]
-    public void Mode_flags_set_or_clear_only_what_they_name(string text, bool? inviteOnly, bool? topicLocked) =>
-        Assert.Equal((inviteOnly, topicLocked), PlainChat.ParseModes(text));
+    public void Mode_flags_set_or_clear_only_what_they_name(string text, bool? inviteOnly, bool? topicLocked)
+    {
+        Assert.True(ModeFlags.TryParse(text, out bool? i, out bool? t, out _));
+        Assert.Equal((inviteOnly, topicLocked), (i, t));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("i")]
+    [InlineData("+x")]
+    [InlineData("+")]
+    public void Other_mode_text_is_refused_with_a_reason(string text)
+    {
+        Assert.False(ModeFlags.TryParse(text, out _, out _, out string error));
+        Assert.NotEmpty(error);
+    }
 
     [Theory]
     [InlineData("90s", 90)]

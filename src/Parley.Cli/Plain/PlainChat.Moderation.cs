@@ -99,7 +99,11 @@ internal sealed partial class PlainChat
             case "MODE":
             {
                 (string room, string rest) = Scope(args, server: false);
-                (bool? inviteOnly, bool? topicLocked) = ParseModes(Required(rest, "/mode +i|-i|+t|-t"));
+                if (!ModeFlags.TryParse(Required(rest, "/mode +i|-i|+t|-t"), out bool? inviteOnly, out bool? topicLocked, out string error))
+                {
+                    throw new UsageException(error);
+                }
+
                 await _session.SetRoomModeAsync(room, inviteOnly, topicLocked, cancellationToken).ConfigureAwait(false);
                 return true;
             }
@@ -116,37 +120,6 @@ internal sealed partial class PlainChat
             default:
                 return false;
         }
-    }
-
-    /// <summary><c>+i</c>, <c>-t</c>, <c>+it</c>, <c>+i -t</c>: which modes to set or clear.</summary>
-    internal static (bool? InviteOnly, bool? TopicLocked) ParseModes(string text)
-    {
-        bool? inviteOnly = null, topicLocked = null;
-        foreach (string word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (word.Length < 2 || word[0] is not ('+' or '-'))
-            {
-                throw new UsageException("usage: /mode +i|-i|+t|-t (i: invite-only, t: topic locked)");
-            }
-
-            bool on = word[0] == '+';
-            foreach (char flag in word.AsSpan(1))
-            {
-                switch (flag)
-                {
-                    case 'i':
-                        inviteOnly = on;
-                        break;
-                    case 't':
-                        topicLocked = on;
-                        break;
-                    default:
-                        throw new UsageException($"unknown mode {flag}: i is invite-only, t is topic locked");
-                }
-            }
-        }
-
-        return (inviteOnly, topicLocked);
     }
 
     /// <summary>The room a command names first (#room, or * for the server when allowed), else the current one.</summary>

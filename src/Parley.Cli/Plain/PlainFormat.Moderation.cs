@@ -7,10 +7,6 @@ namespace Parley.Cli.Plain;
 // The moderation lines of plain mode (see the format list on PlainFormat).
 internal static partial class PlainFormat
 {
-    /// <summary>A room's modes as flags: <c>+i -t</c> (i: invite-only, t: topic locked).</summary>
-    public static string Modes(RoomModes? modes) =>
-        $"{(modes?.InviteOnly == true ? '+' : '-')}i {(modes?.TopicLocked == true ? '+' : '-')}t";
-
     /// <summary><c>[#room] -- bans (2):</c> then one line per ban; <c>-- server bans (N):</c> for the server's.</summary>
     public static IEnumerable<string> Bans(BanList list)
     {

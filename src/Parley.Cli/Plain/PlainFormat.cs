@@ -51,7 +51,7 @@ internal static partial class PlainFormat
         TopicChangedEvent { Change: var t } => [t.Topic.Length > 0
             ? $"[{Safe(t.Room)}] -- topic: {Safe(t.Topic)} (set by {Safe(t.By)})"
             : $"[{Safe(t.Room)}] -- topic cleared (by {Safe(t.By)})"],
-        RoomModeChangedEvent { Change: var m } => [$"[{Safe(m.Room)}] -- mode {Modes(m.Modes)}{By(m.By)}"],
+        RoomModeChangedEvent { Change: var m } => [$"[{Safe(m.Room)}] -- mode {ModeFlags.Format(m.Modes)}{By(m.By)}"],
         MemberChangedEvent { Change: var m } => [MemberChanged(m)],
         InvitedEvent { Invitation: var i } => [$"-- {Safe(i.By)} invites you to {Safe(i.Room)}"],
         ConnectingEvent { Attempt: 0 } c => [$"-- connecting to {c.Endpoint}"],

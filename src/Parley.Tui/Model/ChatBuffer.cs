@@ -8,7 +8,7 @@ namespace Parley.Tui.Model;
 /// state, read marker, scroll position, members, and the input history and draft of its own input line.
 /// Touched only on the UI thread.
 /// </summary>
-public sealed class ChatBuffer
+public sealed partial class ChatBuffer
 {
     /// <summary>Lines kept per buffer; the oldest go first (scroll-back is local).</summary>
     public const int MaxLines = 5000;
@@ -168,17 +168,23 @@ public sealed class ChatBuffer
         return added;
     }
 
-    public bool RemoveMember(string nick) => _members.Remove(Names.Key(nick));
+    public bool RemoveMember(string nick)
+    {
+        ForgetState(nick);
+        return _members.Remove(Names.Key(nick));
+    }
 
     public bool HasMember(string nick) => _members.ContainsKey(Names.Key(nick));
 
     /// <summary>A member changed nickname: the member list and recent speakers follow.</summary>
     public bool RenameMember(string from, string to)
     {
+        MemberMark mark = MarkOf(from);
         bool had = RemoveMember(from);
         if (had)
         {
             AddMember(to);
+            SetMark(to, mark);
         }
 
         int i = _recentSpeakers.FindIndex(n => Names.Same(n, from));

@@ -104,7 +104,11 @@ public sealed partial class ChatModel
                 Help(args);
                 break;
             default:
-                Error(here, $"unknown command /{TerminalText.Line(command)} (try /help); to send a line starting with /, type //");
+                if (!RunModeration(command, args))
+                {
+                    Error(here, $"unknown command /{TerminalText.Line(command)} (try /help); to send a line starting with /, type //");
+                }
+
                 break;
         }
     }
@@ -150,6 +154,8 @@ public sealed partial class ChatModel
                 buffer.Joined = true;
                 buffer.AwaitingRejoin = false;
                 buffer.SetMembers(joined.Members);
+                buffer.SetStates(joined.MemberStates);
+                buffer.Modes = joined.Modes;
                 buffer.AddMember(Nick);
                 buffer.MemberCount = (int)Math.Max(joined.MemberCount, (uint)joined.Members.Count);
                 buffer.Topic = TerminalText.Line(joined.Topic);

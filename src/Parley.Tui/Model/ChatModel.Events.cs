@@ -25,6 +25,15 @@ public sealed partial class ChatModel
             case TopicChangedEvent { Change: var t }:
                 OnTopic(t);
                 break;
+            case RoomModeChangedEvent { Change: var m }:
+                OnRoomModeChanged(m);
+                break;
+            case MemberChangedEvent { Change: var m }:
+                OnMemberChanged(m);
+                break;
+            case InvitedEvent { Invitation: var i }:
+                OnInvited(i);
+                break;
             case ConnectingEvent c:
                 Status.State = ConnectionState.Connecting;
                 Status.Attempt = c.Attempt;
@@ -128,6 +137,9 @@ public sealed partial class ChatModel
                 break;
             case PresenceKind.Nick:
                 OnNick(buffer, p.Nick, p.NewNick);
+                break;
+            case PresenceKind.Kicked when buffer is not null:
+                OnKicked(buffer, p);
                 break;
         }
     }
@@ -240,6 +252,8 @@ public sealed partial class ChatModel
         buffer.AwaitingRejoin = false;
         buffer.Joined = true;
         buffer.SetMembers(r.Joined.Members);
+        buffer.SetStates(r.Joined.MemberStates);
+        buffer.Modes = r.Joined.Modes;
         buffer.MemberCount = (int)Math.Max(r.Joined.MemberCount, (uint)r.Joined.Members.Count);
         buffer.Topic = TerminalText.Line(r.Joined.Topic);
         Notice(buffer, r.Missed > 0

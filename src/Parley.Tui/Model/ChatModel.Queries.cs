@@ -35,6 +35,8 @@ public sealed partial class ChatModel
             members =>
             {
                 here.SetMembers(members.Members_);
+                here.SetStates(members.MemberStates);
+                here.Modes = members.Modes;
                 here.MemberCount = (int)Math.Max(members.MemberCount, (uint)members.Members_.Count);
                 Notice(here, string.Create(CultureInfo.InvariantCulture, $"members of {here.Name} ({here.MemberCount}): {string.Join(", ", here.Members)}"));
             },

@@ -4,7 +4,7 @@ using Parley.Tui.Model;
 namespace Parley.Tui.Tests.Support;
 
 /// <summary>A backend that records what the model asked for and answers at once (or as a test says).</summary>
-public sealed class FakeBackend : IChatBackend
+public sealed partial class FakeBackend : IChatBackend
 {
     public bool IsConnected { get; set; } = true;
 
@@ -21,10 +21,14 @@ public sealed class FakeBackend : IChatBackend
     /// <summary>Members the fake server reports on join.</summary>
     public List<string> RoomMembers { get; } = ["alice"];
 
+    /// <summary>Member states (roles, mutes) the fake server reports on join.</summary>
+    public List<MemberState> JoinStates { get; } = [];
+
     public Task<Joined> JoinAsync(string room) => Answer($"join {room}", () =>
     {
         var joined = new Joined { Room = room, Topic = string.Empty, MemberCount = (uint)RoomMembers.Count };
         joined.Members.AddRange(RoomMembers);
+        joined.MemberStates.AddRange(JoinStates);
         return joined;
     });
 
