@@ -8,7 +8,7 @@ namespace Parley.Cli;
 
 /// <summary>
 /// <c>parley admin</c>: work on a server's data directory directly, without a connection. Subcommands:
-/// <c>export</c> (the <c>user</c> commands of issue 4 belong here too).
+/// <c>export</c>, <c>ban</c> (<see cref="AdminBanCommand"/>; the <c>user</c> commands of issue 4 belong here too).
 /// </summary>
 internal static class AdminCommand
 {
@@ -16,11 +16,12 @@ internal static class AdminCommand
     {
         var command = new Command("admin", "Work on a server's data directory (safe while the server runs)");
         command.Subcommands.Add(Export());
+        command.Subcommands.Add(AdminBanCommand.Create(Data));
         return command;
     }
 
     /// <summary>The same option, with the same default, as <c>parley serve --data</c>.</summary>
-    private static Option<string> Data() => new("--data")
+    internal static Option<string> Data() => new("--data")
     {
         HelpName = "DIR",
         Description = "The server's data directory, as given to parley serve",

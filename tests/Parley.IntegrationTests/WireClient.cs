@@ -31,9 +31,15 @@ internal sealed class WireClient : IAsyncDisposable
     public Socket Socket => _socket;
 
     /// <summary>Connects; a small <paramref name="receiveBuffer"/> makes a client that stops reading stall sooner.</summary>
-    public static async Task<WireClient> ConnectAsync(IPEndPoint server, int receiveBuffer = 64 * 1024)
+    /// <param name="from">The local address to connect from (another loopback address, 127.0.0.2, looks like another host); any when null.</param>
+    public static async Task<WireClient> ConnectAsync(IPEndPoint server, int receiveBuffer = 64 * 1024, IPAddress? from = null)
     {
         var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         if (receiveBuffer < 64 * 1024)
         {
             socket.ReceiveBufferSize = receiveBuffer;
