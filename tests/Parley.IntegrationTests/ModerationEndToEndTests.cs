@@ -1,5 +1,6 @@
 using System.Net;
 using Google.Protobuf;
+using Parley.Client;
 using Parley.Protocol;
 using Parley.Protocol.Messages;
 using Parley.Server.Chat;
@@ -94,6 +95,34 @@ public sealed class ModerationEndToEndTests : IDisposable
         await using ParleyProcess list = ParleyProcess.Start("admin", "ban", "list", "--data", _data);
         Assert.Equal(0, await list.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains(list.Lines, l => l.StartsWith("address:127.0.0.2/32\tby console\t", StringComparison.Ordinal) && l.EndsWith("\tgo away", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_client_library_mutes_kicks_and_invites_on_a_real_server()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync();
+        ParleyEndpoint endpoint = ParleyEndpoint.Parse(server.EndPoint.ToString());
+        await using ParleyConnection alice = await ParleyConnection.ConnectAsync(await TcpTransport.ConnectAsync(endpoint), new ParleyConnectionOptions { Nick = "alice" });
+        server.Server.Context.Hub.FindByNick("alice")!.SetIdentity("alice", isAdmin: false);
+        await using ParleyConnection bob = await ParleyConnection.ConnectAsync(await TcpTransport.ConnectAsync(endpoint), new ParleyConnectionOptions { Nick = "bob" });
+        Assert.Equal("alice", (await alice.JoinAsync("#r")).Modes.Owner);
+        await bob.JoinAsync("#r");
+
+        await alice.MuteAsync("#r", "bob", TimeSpan.FromMinutes(5));
+        Assert.Equal(ErrorCode.Muted, (await Assert.ThrowsAsync<ParleyRequestException>(() => bob.SayAsync("#r", "hi"))).Code);
+        await alice.SetRoomModeAsync("#r", inviteOnly: true);
+        await alice.KickAsync("#r", "bob", "cool off");
+        await Poll.UntilAsync(
+            () => bob.Events.TryRead(out ParleyEvent? e) && e is PresenceEvent { Presence: { Kind: PresenceKind.Kicked, Nick: "bob", By: "alice" } },
+            "bob is told he was kicked");
+
+        Assert.Equal(ErrorCode.InviteOnly, (await Assert.ThrowsAsync<ParleyRequestException>(() => bob.JoinAsync("#r"))).Code);
+        await alice.InviteAsync("#r", "bob");
+        await Poll.UntilAsync(() => bob.Events.TryRead(out ParleyEvent? e) && e is InvitedEvent { Invitation.Room: "#r" }, "bob is invited");
+        Joined back = await bob.JoinAsync("#r");
+        Assert.Contains(back.MemberStates, s => s is { Nick: "bob", Muted: true });
+        Assert.Equal(ErrorCode.NotAuthorized, (await Assert.ThrowsAsync<ParleyRequestException>(() => bob.KickAsync("#r", "alice"))).Code);
+        Assert.Empty((await alice.ListBansAsync("#r")).Bans);
     }
 
     /// <summary>

@@ -37,9 +37,6 @@ internal sealed class Hub
 
     public Room? FindRoom(string key) => _rooms.GetValueOrDefault(key);
 
-    /// <summary>The sessions past their handshake (each holds a nickname).</summary>
-    public IEnumerable<Session> Sessions => _nicks.Values;
-
     /// <summary>
     /// Joins the room, creating it if needed (a logged-in creator becomes its owner); replies Joined and tells
     /// the members. Null: a ban or the invite-only mode refused the join, and the session was told.

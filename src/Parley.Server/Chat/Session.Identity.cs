@@ -14,6 +14,8 @@ internal sealed partial class Session
     private volatile bool _isAdmin;
     private readonly Lock _invitesGate = new();
     private HashSet<string>? _invites;
+    // Worked out once; a benign race if two threads do it at once (both get the same value).
+    private IPAddress? _remoteAddress;
 
     /// <summary>The account's identity key (<c>ContentRules.Key</c> of its name); null for a guest.</summary>
     public string? Account => _account;
@@ -22,7 +24,7 @@ internal sealed partial class Session
     public bool IsAdmin => _isAdmin;
 
     /// <summary>The peer's address (IPv4-mapped addresses as IPv4); null over an in-memory pipe.</summary>
-    public IPAddress? RemoteAddress => Connection.RemoteEndPoint?.Address is { } address ? BanMask.Normalize(address) : null;
+    public IPAddress? RemoteAddress => _remoteAddress ??= Connection.RemoteEndPoint?.Address is { } address ? BanMask.Normalize(address) : null;
 
     /// <summary>
     /// What a ban or mute "by nickname" records for this session: its account, or for a guest its address

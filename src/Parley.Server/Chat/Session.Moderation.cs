@@ -401,7 +401,7 @@ internal sealed partial class Session
         bool outranked = mask.IsAccount && (Rank)(int)rules.RoleOf(mask.Text[BanMask.AccountPrefix.Length..]) >= mine;
         foreach (Session member in room.Members)
         {
-            outranked |= member.IsAdmin is false && mask.Matches(member.Account, member.RemoteAddress) && RankOf(member, rules) >= mine;
+            outranked |= !member.IsAdmin && mask.Matches(member.Account, member.RemoteAddress) && RankOf(member, rules) >= mine;
         }
 
         if (outranked)
@@ -528,7 +528,9 @@ internal sealed partial class Session
 
     private bool RefuseWhileMuted(uint id, Room room)
     {
-        if (room.Rules.MuteOf(Account, RemoteAddress, NowMs) is not { } mute)
+        // Every message passes here: a room without mutes costs one look at an empty array.
+        RoomRules rules = room.Rules;
+        if (rules.Mutes.IsEmpty || rules.MuteOf(Account, RemoteAddress, NowMs) is not { } mute)
         {
             return false;
         }
