@@ -100,7 +100,7 @@ public sealed class AccountCommandTests : IDisposable
             await using (ServerProcess server = await ServerProcess.StartAsync(port, data))
             {
                 await using ParleyProcess register = ParleyProcess.Start(Environment(Password),
-                    "send", server.Address, "#general", "first", "--account", "alice", "--register");
+                    ["send", server.Address, "#general", "first", "--account", "alice", "--register", .. server.ClientArgs]);
                 Assert.True(await register.WaitForExitAsync() == 0, register.Explain("send --register failed"));
                 await server.Process.TerminateAsync();
                 await server.Process.WaitForExitAsync();
@@ -117,16 +117,16 @@ public sealed class AccountCommandTests : IDisposable
             await using (ServerProcess restarted = await ServerProcess.StartAsync(port, data))
             {
                 // No password given: the saved token logs in.
-                await using ParleyProcess send = ParleyProcess.Start(Environment(), "send", restarted.Address, "#general", "second", "--account", "alice");
+                await using ParleyProcess send = ParleyProcess.Start(Environment(), ["send", restarted.Address, "#general", "second", "--account", "alice", .. restarted.ClientArgs]);
                 Assert.True(await send.WaitForExitAsync() == 0, send.Explain("send with the saved login failed"));
                 Assert.Contains(restarted.Process.Lines, l => l.Contains("logged in to alice (resume token)", StringComparison.Ordinal));
 
                 // The password still works, and a wrong one does not.
-                (WireClient client, Welcome welcome) = await LoginAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, restarted.Port), "alice");
+                (WireClient client, Welcome welcome) = await LoginAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, restarted.Port), "alice", fingerprint: restarted.Fingerprint);
                 await client.DisposeAsync();
                 Assert.Equal("alice", welcome.Account);
                 File.Delete(tokenFile);
-                await using ParleyProcess wrong = ParleyProcess.Start(Environment("not the password"), "send", restarted.Address, "#general", "third", "--account", "alice", "--name", "alice9");
+                await using ParleyProcess wrong = ParleyProcess.Start(Environment("not the password"), ["send", restarted.Address, "#general", "third", "--account", "alice", "--name", "alice9", .. restarted.ClientArgs]);
                 Assert.Equal(1, await wrong.WaitForExitAsync());
                 Assert.Contains(wrong.ErrorLines, l => l.Contains("AUTH_FAILED", StringComparison.Ordinal));
                 Assert.Empty(restarted.LoggedErrors);
@@ -149,10 +149,10 @@ public sealed class AccountCommandTests : IDisposable
         Directory.CreateDirectory(_home);
         await File.WriteAllTextAsync(passwordFile, Password + "\n");
 
-        await using ParleyProcess chat = ParleyProcess.Start(Environment(), "chat", server.Address, "--plain", "--account", "alice", "--register", "--password-file", passwordFile);
+        await using ParleyProcess chat = ParleyProcess.Start(Environment(), ["chat", server.Address, "--plain", "--account", "alice", "--register", "--password-file", passwordFile, .. server.ClientArgs]);
         await chat.WaitForLineAsync(l => l == $"-- connected to {server.Address} as alice", reason: "connected as the account");
 
-        await using ParleyProcess guest = ParleyProcess.Start(Environment(), "send", server.Address, "#general", "hi", "--name", "alice");
+        await using ParleyProcess guest = ParleyProcess.Start(Environment(), ["send", server.Address, "#general", "hi", "--name", "alice", .. server.ClientArgs]);
         Assert.Equal(1, await guest.WaitForExitAsync());
         Assert.Contains(guest.ErrorLines, l => l.Contains("NICK_REGISTERED", StringComparison.Ordinal));
 

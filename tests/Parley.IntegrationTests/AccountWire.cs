@@ -22,11 +22,11 @@ internal static class AccountWire
         return await client.ReadAsync() ?? throw new InvalidOperationException("the server closed the connection instead of answering the Hello");
     }
 
-    /// <summary>A new connection that logs in (or registers) and gets its Welcome.</summary>
+    /// <summary>A new connection (over TLS when <paramref name="fingerprint"/> is given) that logs in (or registers) and gets its Welcome.</summary>
     public static async Task<(WireClient Client, Welcome Welcome)> LoginAsync(IPEndPoint server, string account, string password = Password,
-        bool register = false, string nick = "", bool wantToken = false)
+        bool register = false, string nick = "", bool wantToken = false, string? fingerprint = null)
     {
-        WireClient client = await WireClient.ConnectAsync(server);
+        WireClient client = await WireClient.ConnectAsync(server, fingerprint);
         IMessage reply = await client.AccountHelloAsync(account, password, register, nick, wantToken: wantToken);
         return (client, Assert.IsType<Welcome>(reply));
     }

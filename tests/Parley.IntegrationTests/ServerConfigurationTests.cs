@@ -50,7 +50,12 @@ public sealed class ServerConfigurationTests
         {
             Listen = ["127.0.0.1:0", "[::1]:0"],
             UseEnvironment = false,
-            Overrides = new Dictionary<string, string?> { ["DataDirectory"] = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N")) },
+            // Plain frames: this is about the listeners, TLS has tests of its own.
+            Overrides = new Dictionary<string, string?>
+            {
+                ["DataDirectory"] = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N")),
+                ["Tls:Enabled"] = "false",
+            },
             ConfigureLogging = logging => logging.ClearProviders(),
         });
         await app.StartAsync();

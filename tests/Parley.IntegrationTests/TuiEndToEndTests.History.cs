@@ -46,7 +46,7 @@ public sealed partial class TuiEndToEndTests
             Seed(data, "#a", Enumerable.Range(1, 60).Select(i => ("carol", $"early {i:00}", yesterday.AddMinutes(i))));
             await using ServerProcess server = await ServerProcess.StartAsync(0, data);
             await using var terminal = new TmuxTerminal();
-            string alice = await terminal.StartChatAsync(server.Address, "alice");
+            string alice = await terminal.StartChatAsync(server, "alice");
             await terminal.ResizeAsync(alice, TmuxTerminal.Width, 70);
             await terminal.WaitForScreenAsync(alice, s => Row(s, 68).Contains(": connected]", StringComparison.Ordinal), "connected, at 70 rows");
 
@@ -75,7 +75,7 @@ public sealed partial class TuiEndToEndTests
         await using ServerProcess server = await ServerProcess.StartAsync();
         await using var terminal = new TmuxTerminal();
         string alice = await StartInRoomAsync(terminal, server, "alice", "#a");
-        await using ChatProcess bob = await ChatProcess.StartAsync(server.Address, "bob");
+        await using ChatProcess bob = await ChatProcess.StartAsync(server, "bob");
         await bob.JoinAsync("#a");
         for (int i = 1; i <= 5; i++)
         {
@@ -95,7 +95,7 @@ public sealed partial class TuiEndToEndTests
 
         await bob.WaitForLineAsync(l => l == "[#a] <bob> unread 3", reason: "with its last message stored and delivered");
 
-        string again = await terminal.StartChatAsync(server.Address, "alice", name: "alice-again");
+        string again = await terminal.StartChatAsync(server, "alice", name: "alice-again");
         await terminal.WaitForScreenAsync(again, s => s.Contains("1 unread direct message from bob (buffer 2)", StringComparison.Ordinal), "telling of bob's unread message");
         await JoinAsync(terminal, again, "#a");
         string screen = await terminal.WaitForScreenAsync(again, s => s.Contains("<bob> unread 3", StringComparison.Ordinal), "showing the backlog");

@@ -83,7 +83,11 @@ internal sealed class WireClient : IAsyncDisposable
     public static Task<WireClient> ConnectReadyAsync(IPEndPoint server, string nick, params string[] rooms) =>
         ConnectReadyAsync(server, null, nick, rooms);
 
-    public static async Task<WireClient> ConnectReadyAsync(IPEndPoint server, string? fingerprint, string nick, params string[] rooms)
+    /// <remarks>
+    /// <paramref name="rooms"/> is not <c>params</c> here: with it, <c>ConnectReadyAsync(endpoint, "nick", "#room")</c> would bind to
+    /// this overload (C# prefers the one with more declared parameters), taking the nickname for a fingerprint.
+    /// </remarks>
+    public static async Task<WireClient> ConnectReadyAsync(IPEndPoint server, string? fingerprint, string nick, string[] rooms)
     {
         WireClient client = await ConnectAsync(server, fingerprint);
         await client.SendAsync(new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = "wire-test", Nick = nick });
