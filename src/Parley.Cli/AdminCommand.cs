@@ -9,7 +9,8 @@ namespace Parley.Cli;
 
 /// <summary>
 /// <c>parley admin</c>: work on a server's data directory directly, without a connection. Subcommands:
-/// <c>export</c>, <c>fingerprint</c>, <c>user add|del|reset|set|list</c> and <c>invite create</c> (AdminCommand.Accounts.cs).
+/// <c>export</c>, <c>fingerprint</c>, <c>user add|del|reset|set|list</c> and <c>invite create</c> (AdminCommand.Accounts.cs),
+/// <c>ban add|del|list</c> (<see cref="AdminBanCommand"/>).
 /// </summary>
 internal static partial class AdminCommand
 {
@@ -20,6 +21,7 @@ internal static partial class AdminCommand
         command.Subcommands.Add(Fingerprint());
         command.Subcommands.Add(User());
         command.Subcommands.Add(InviteCommand());
+        command.Subcommands.Add(AdminBanCommand.Create(Data));
         return command;
     }
 
@@ -64,7 +66,7 @@ internal static partial class AdminCommand
     }
 
     /// <summary>The same option, with the same default, as <c>parley serve --data</c>.</summary>
-    private static Option<string> Data() => new("--data")
+    internal static Option<string> Data() => new("--data")
     {
         HelpName = "DIR",
         Description = "The server's data directory, as given to parley serve",

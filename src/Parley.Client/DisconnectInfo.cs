@@ -11,9 +11,10 @@ public sealed record DisconnectInfo(QuitReason Reason, string Message, ErrorCode
 {
     /// <summary>
     /// Reconnecting would meet the same answer: this side left on purpose, the server refused the
-    /// protocol version or the name, or its certificate was refused.
+    /// protocol version or the name, its certificate was refused, or it banned this account or address.
     /// </summary>
-    public bool IsFatal => Local || Trust is not null || Error is ErrorCode.UnsupportedVersion or ErrorCode.InvalidName;
+    public bool IsFatal => Local || Trust is not null || Error is ErrorCode.UnsupportedVersion or ErrorCode.InvalidName or ErrorCode.Banned
+        || Reason == QuitReason.Banned;
 
     /// <summary>Set when the server's certificate was refused (unknown, changed, not the one trusted): the whole explanation.</summary>
     public ServerTrustException? Trust { get; init; }
@@ -34,6 +35,7 @@ public sealed record DisconnectInfo(QuitReason Reason, string Message, ErrorCode
         ErrorCode.SlowConsumer => QuitReason.SlowConsumer,
         ErrorCode.IdleTimeout or ErrorCode.HandshakeTimeout => QuitReason.TimedOut,
         ErrorCode.ServerShuttingDown => QuitReason.ServerShuttingDown,
+        ErrorCode.Banned => QuitReason.Banned,
         ErrorCode.FrameTooLarge or ErrorCode.MalformedFrame or ErrorCode.UnknownFrameType or ErrorCode.InvalidUtf8
             or ErrorCode.HandshakeRequired or ErrorCode.UnsupportedVersion => QuitReason.ProtocolError,
         _ => QuitReason.Unspecified,

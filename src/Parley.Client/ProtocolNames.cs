@@ -38,6 +38,7 @@ public static class ProtocolNames
         QuitReason.SlowConsumer => "slow consumer",
         QuitReason.ServerShuttingDown => "server shutting down",
         QuitReason.ProtocolError => "protocol error",
+        QuitReason.Banned => "banned",
         _ => "quit",
     };
 

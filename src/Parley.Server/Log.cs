@@ -98,6 +98,7 @@ internal static partial class Log
 
     [LoggerMessage(71, LogLevel.Information, "SIGHUP: nothing to reload, TLS is off")]
     public static partial void TlsReloadWithoutTls(ILogger logger);
+
     // 30-39: accounts (issue 4). Never a password, token or invite code in any of them.
     [LoggerMessage(30, LogLevel.Warning, "Connection {ConnectionId} from {Remote}: failed login to {Account}: {Why}")]
     public static partial void LoginFailed(ILogger logger, string connectionId, string account, string remote, string why);
@@ -125,6 +126,7 @@ internal static partial class Log
 
     [LoggerMessage(38, LogLevel.Information, "Account {Account} revoked {Count} resume tokens")]
     public static partial void ResumeTokensRevoked(ILogger logger, string account, int count);
+
     // 40-49: flood control and limits (issue 4).
     [LoggerMessage(40, LogLevel.Debug, "Connection {ConnectionId} ({User}): {Request} refused, over its rate limit; retry in {RetryAfterMs} ms")]
     public static partial void RateLimited(ILogger logger, string connectionId, string user, Protocol.FrameType request, uint retryAfterMs);
@@ -140,4 +142,35 @@ internal static partial class Log
 
     [LoggerMessage(44, LogLevel.Information, "Connection {ConnectionId} ({User}): {Name} refused, too much like {Existing}")]
     public static partial void ConfusableName(ILogger logger, string connectionId, string user, string name, string existing);
+
+    // Moderation (issue 4): who did what to whom, in which room. Ids 50-59.
+    [LoggerMessage(50, LogLevel.Information, "{Actor} kicked {Target} from {Room}: {Reason}")]
+    public static partial void Kicked(ILogger logger, string actor, string target, string room, string reason);
+
+    [LoggerMessage(51, LogLevel.Information, "{Actor} banned {Mask} from {Scope} (expires {Expires}, {Removed} removed): {Reason}")]
+    public static partial void Banned(ILogger logger, string actor, string mask, string scope, string expires, int removed, string reason);
+
+    [LoggerMessage(52, LogLevel.Information, "{Actor} lifted the ban of {Mask} from {Scope}")]
+    public static partial void Unbanned(ILogger logger, string actor, string mask, string scope);
+
+    [LoggerMessage(53, LogLevel.Information, "{Actor} {Action} {Target} ({Mask}) in {Room} (expires {Expires})")]
+    public static partial void MuteChanged(ILogger logger, string actor, string action, string target, string mask, string room, string expires);
+
+    [LoggerMessage(54, LogLevel.Information, "{Actor} made {Target} (account {Account}) {Role} of {Room}")]
+    public static partial void RoleChanged(ILogger logger, string actor, string target, string account, MemberRole role, string room);
+
+    [LoggerMessage(55, LogLevel.Information, "{Actor} set the modes of {Room}: invite-only {InviteOnly}, topic lock {TopicLocked}")]
+    public static partial void RoomModesChanged(ILogger logger, string actor, string room, bool inviteOnly, bool topicLocked);
+
+    [LoggerMessage(56, LogLevel.Information, "{Actor} invited {Target} to {Room}")]
+    public static partial void InvitedToRoom(ILogger logger, string actor, string target, string room);
+
+    [LoggerMessage(57, LogLevel.Information, "Connection {ConnectionId} ({User}, {Remote}) {Action} by the server ban of {Mask}")]
+    public static partial void ServerBanEnforced(ILogger logger, string connectionId, string user, string? remote, string action, string mask);
+
+    [LoggerMessage(58, LogLevel.Debug, "{Actor} was refused {Request} in {Room}: {Why}")]
+    public static partial void ModerationRefused(ILogger logger, string actor, string request, string room, string why);
+
+    [LoggerMessage(59, LogLevel.Warning, "A moderation change by {Actor} in {Scope} was not stored, so not made: {Detail}")]
+    public static partial void ModerationNotStored(ILogger logger, string actor, string scope, string detail);
 }

@@ -99,45 +99,6 @@ public partial class SessionTests
         await quitting.WaitAsync(Harness.Timeout);
     }
 
-    [Fact]
-    public async Task A_room_the_session_was_kicked_from_is_not_rejoined()
-    {
-        var servers = new ServerQueue();
-        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
-        {
-            Connection = { Nick = "alice" },
-            Backoff = new ReconnectBackoff { Jitter = () => 0 },
-        });
-        var events = new ChannelReaderAssert(session.Events);
-        session.Start();
-        FakeServer first = await servers.NextAsync();
-        await first.AcceptHelloAsync();
-        await events.NextOfTypeAsync<ConnectedEvent>();
-        foreach (string room in new[] { "#a", "#b" })
-        {
-            Task<Joined> joining = session.JoinAsync(room);
-            (uint id, _) = await first.ExpectAsync<Join>();
-            await first.SendAsync(id, new Joined { Room = room });
-            await joining.WaitAsync(Harness.Timeout);
-        }
-
-        await first.SendEventAsync(new Presence { Kind = PresenceKind.Kicked, Room = "#a", Nick = "Alice", By = "carol" });
-        await events.NextOfTypeAsync<PresenceEvent>();
-        await first.CloseAsync();
-
-        FakeServer second = await servers.NextAsync();
-        await second.AcceptHelloAsync();
-        (uint rejoinId, Join rejoin) = await second.ExpectAsync<Join>();
-        await second.SendAsync(rejoinId, new Joined { Room = "#b" });
-        await events.NextOfTypeAsync<RejoinedEvent>();
-
-        Assert.Equal("#b", rejoin.Room);
-        Assert.Equal(["#b"], session.Rooms.Select(r => r.Name));
-        Task quitting = session.QuitAsync();
-        await second.HangUpAfterClientAsync();
-        await quitting.WaitAsync(Harness.Timeout);
-    }
-
     private static HistoryPage Page(ulong from, ulong to, bool hasMore) => new()
     {
         Conversation = "#a",

@@ -150,6 +150,67 @@ public partial class SessionTests
     }
 
     [Fact]
+    public async Task A_server_ban_at_connect_stops_the_session_without_retrying()
+    {
+        var servers = new ServerQueue();
+        await using var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
+        {
+            Backoff = new ReconnectBackoff { Jitter = () => 0 },
+        });
+        var events = new ChannelReaderAssert(session.Events);
+        session.Start();
+
+        FakeServer server = await servers.NextAsync();
+        await server.ExpectAsync<Hello>();
+        await server.SendEventAsync(new Error { Code = ErrorCode.Banned, Message = "you are banned from this server" });
+
+        DisconnectedEvent disconnected = await events.NextOfTypeAsync<DisconnectedEvent>();
+        Assert.False(disconnected.WillReconnect);
+        Assert.Equal((ErrorCode.Banned, QuitReason.Banned), (disconnected.Info.Error, disconnected.Info.Reason));
+        await session.Events.Completion.WaitAsync(Harness.Timeout);
+        Assert.Equal(1, servers.Attempts);
+    }
+
+    [Fact]
+    public async Task A_room_the_session_was_kicked_from_is_not_rejoined()
+    {
+        var servers = new ServerQueue();
+        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
+        {
+            Connection = { Nick = "alice" },
+            Backoff = new ReconnectBackoff { Jitter = () => 0 },
+        });
+        var events = new ChannelReaderAssert(session.Events);
+        session.Start();
+        FakeServer first = await servers.NextAsync();
+        await first.AcceptHelloAsync();
+        await events.NextOfTypeAsync<ConnectedEvent>();
+        foreach (string room in new[] { "#a", "#b" })
+        {
+            Task<Joined> joining = session.JoinAsync(room);
+            (uint id, _) = await first.ExpectAsync<Join>();
+            await first.SendAsync(id, new Joined { Room = room });
+            await joining.WaitAsync(Harness.Timeout);
+        }
+
+        await first.SendEventAsync(new Presence { Kind = PresenceKind.Kicked, Room = "#a", Nick = "ALICE", By = "op", Message = "bye" });
+        Assert.Equal("op", (await events.NextOfTypeAsync<PresenceEvent>()).Presence.By);
+        await first.CloseAsync();
+
+        FakeServer second = await servers.NextAsync();
+        await second.AcceptHelloAsync();
+        (uint rejoinId, Join rejoin) = await second.ExpectAsync<Join>();
+        await second.SendAsync(rejoinId, new Joined { Room = "#b" });
+
+        Assert.Equal("#b", rejoin.Room);
+        Assert.Equal("#b", (await events.NextOfTypeAsync<RejoinedEvent>()).Joined.Room);
+        Assert.Equal(["#b"], session.Rooms.Select(r => r.Name));
+        Task quitting = session.QuitAsync();
+        await second.HangUpAfterClientAsync();
+        await quitting.WaitAsync(Harness.Timeout);
+    }
+
+    [Fact]
     public async Task Requests_without_a_connection_fail_at_once()
     {
         await using var session = new ParleySession("fake:1", new ServerQueue().ConnectAsync);

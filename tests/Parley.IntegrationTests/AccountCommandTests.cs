@@ -151,7 +151,7 @@ public sealed class AccountCommandTests : IDisposable
         environment["PARLEY_NEW_PASSWORD"] = "a different password";
         string address = $"127.0.0.1:{server.EndPoint.Port}";
 
-        await using ParleyProcess passwd = ParleyProcess.Start(environment, "passwd", address, "--account", "alice");
+        await using ParleyProcess passwd = ParleyProcess.Start(environment, "passwd", address, "--account", "alice", "--insecure-no-tls");
         passwd.CloseInput();
         Assert.True(await passwd.WaitForExitAsync() == 0, passwd.Explain("passwd failed"));
         Assert.Equal("password of alice changed; its saved logins are revoked", Assert.Single(passwd.Lines));

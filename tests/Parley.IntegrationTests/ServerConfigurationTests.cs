@@ -50,12 +50,7 @@ public sealed class ServerConfigurationTests
         {
             Listen = ["127.0.0.1:0", "[::1]:0"],
             UseEnvironment = false,
-            Overrides = new Dictionary<string, string?>
-            {
-                ["DataDirectory"] = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N")),
-                // Frames straight on the socket: TLS is not this test's point (TlsTests covers it on both families' listeners).
-                ["Tls:Enabled"] = "false",
-            },
+            Overrides = new Dictionary<string, string?> { ["DataDirectory"] = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N")) },
             ConfigureLogging = logging => logging.ClearProviders(),
         });
         await app.StartAsync();

@@ -252,7 +252,7 @@ public sealed class FloodControlTests
         var options = new ServerOptions { RateLimits = new RateLimitOptions { MessageBurst = 100_000 } };
         var control = new FloodControl(options, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
         SessionLimits limits = control.ForConnection();
-        limits.AttachMessageBucket(control.MessageBucketFor(null!));
+        limits.AttachMessageBucket(control.MessageBucketFor(account: null));
         Assert.True(limits.TryTakeMessage(out _)); // the first call's one-off costs (JIT, statics) are not the per-message cost
 
         long before = GC.GetAllocatedBytesForCurrentThread();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Parley.Server.Connections;
@@ -15,20 +16,21 @@ internal sealed class InMemoryServer : IAsyncDisposable
     private readonly List<(TestPeer Peer, Task Run)> _peers = [];
     private int _next;
 
-    public InMemoryServer(Action<ServerOptions>? configure = null, Storage.IChatStore? store = null)
+    public InMemoryServer(Action<ServerOptions>? configure = null, Storage.IChatStore? store = null, Storage.IModerationStore? moderation = null, FakeTimeProvider? time = null)
     {
         // Flood control off: most tests send bursts and are not about it. FloodControlTests put the
         // defaults back (o.RateLimits = new()).
+        Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         Options = new ServerOptions { HeartbeatPeriod = TimeSpan.FromSeconds(1), RateLimits = NoRateLimits() };
         configure?.Invoke(Options);
-        Context = new ServerContext(Options, Time, new RecordingLogger(Errors), new ServerMetrics(), store);
+        Context = new ServerContext(Options, Time, new RecordingLogger(Errors), new ServerMetrics(), store, moderation: moderation);
         Context.Connections.StartHeartbeat();
     }
 
     /// <summary>Every rate limit off (a burst of 0 turns a limit off).</summary>
     public static Limits.RateLimitOptions NoRateLimits() => new() { MessageBurst = 0, RequestBurst = 0, ConnectionBurst = 0 };
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; }
 
     public ServerOptions Options { get; }
 
@@ -41,7 +43,13 @@ internal sealed class InMemoryServer : IAsyncDisposable
 
     /// <summary>Connects a client. <paramref name="readerPauseBytes"/> bounds what the server can write before the client reads (a small value models a stalled reader).</summary>
     /// <param name="remote">The client's address as the server sees it (the login throttle counts per address); none when null.</param>
-    public TestPeer Connect(long readerPauseBytes = 1024 * 1024, System.Net.IPEndPoint? remote = null)
+    /// <param name="account">
+    /// The account the session is logged in to (its name), standing in for a login with a password (which would
+    /// cost a hash per connection); null: a guest. Set before the Hello, which stays a guest's.
+    /// </param>
+    /// <param name="admin">The account is a server administrator.</param>
+    /// <param name="address">The peer's IP address (a shorthand for <paramref name="remote"/>); null: none, as over a pipe.</param>
+    public TestPeer Connect(long readerPauseBytes = 1024 * 1024, IPEndPoint? remote = null, string? account = null, bool admin = false, string? address = null)
     {
         var toServer = new Pipe(new PipeOptions(useSynchronizationContext: false));
         var toClient = new Pipe(new PipeOptions(pauseWriterThreshold: readerPauseBytes, resumeWriterThreshold: readerPauseBytes / 2, useSynchronizationContext: false));
@@ -58,7 +66,13 @@ internal sealed class InMemoryServer : IAsyncDisposable
         }
 
         Assert.Equal(Protocol.Messages.ErrorCode.Unspecified, Context.Connections.TryAdmit(null));
+        remote ??= address is null ? null : new IPEndPoint(IPAddress.Parse(address), 40_000 + _next);
         var connection = new ClientConnection(id, remote, serverSide, Abort, Context);
+        if (account is not null)
+        {
+            connection.Session.SetAccountForTests(new Accounts.SessionAccount(Protocol.ContentRules.Key(account), account, admin));
+        }
+
         Context.Connections.Add(connection);
         Task run = RunAsync(connection);
         _peers.Add((peer, run));

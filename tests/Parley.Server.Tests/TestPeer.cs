@@ -53,6 +53,30 @@ internal sealed class TestPeer(PipeReader input, PipeWriter output) : IAsyncDisp
         }
     }
 
+    /// <summary>Sends a request and returns its reply, skipping the frames before it.</summary>
+    public async Task<IMessage> RequestAsync(IMessage message)
+    {
+        uint id = await SendAsync(message);
+        while (true)
+        {
+            var next = await ReadAsync() ?? throw new InvalidOperationException($"the stream ended while waiting for the reply to {message.GetType().Name}");
+            if (next.RequestId == id)
+            {
+                return next.Message;
+            }
+        }
+    }
+
+    /// <summary>Sends a request that must fail; returns the error's code.</summary>
+    public async Task<ErrorCode> RefusedAsync(IMessage message) => Assert.IsType<Error>(await RequestAsync(message)).Code;
+
+    /// <summary>Sends a request that must succeed with <c>Ok</c>.</summary>
+    public async Task OkAsync(IMessage message)
+    {
+        IMessage reply = await RequestAsync(message);
+        Assert.True(reply is Ok, $"{message.GetType().Name} was answered {reply}");
+    }
+
     /// <summary>Reads frames until one of type <typeparamref name="T"/> arrives (skipping others).</summary>
     public async Task<T> ExpectAsync<T>(Func<T, bool>? match = null) where T : class, IMessage
     {
@@ -103,20 +127,6 @@ internal sealed class TestPeer(PipeReader input, PipeWriter output) : IAsyncDisp
         var reply = await ReadAsync() ?? throw new InvalidOperationException("the stream ended while waiting for the Hello's reply");
         Assert.Equal(id, reply.RequestId);
         return reply.Message;
-    }
-
-    /// <summary>Sends a request and returns its reply, skipping events.</summary>
-    public async Task<IMessage> RequestAsync(IMessage request)
-    {
-        uint id = await SendAsync(request);
-        while (true)
-        {
-            var next = await ReadAsync() ?? throw new InvalidOperationException($"the stream ended while waiting for the reply to {request.GetType().Name}");
-            if (next.RequestId == id)
-            {
-                return next.Message;
-            }
-        }
     }
 
     public async Task<Joined> JoinAsync(string room)

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Parley.Server.Storage;
+using Parley.Storage.Sqlite.Migrations;
 
 namespace Parley.Storage.Sqlite.Tests;
 
@@ -17,8 +18,36 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(3, SqliteChatStore.SchemaVersion);
         Assert.Equal((long)SqliteChatStore.SchemaVersion, _db.RawScalar("PRAGMA user_version"));
         Assert.Equal(
-            "accounts,conversations,invites,messages,read_markers,resume_tokens,rooms",
+            "accounts,bans,conversations,invites,messages,mutes,read_markers,resume_tokens,room_operators,room_settings,rooms",
             _db.RawScalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)"));
+    }
+
+    [Fact]
+    public void The_scripts_are_numbered_one_two_three_without_gaps()
+    {
+        Assert.Equal(["001_initial.sql", "002_accounts.sql", "003_moderation.sql"], SchemaMigrations.All.Select(m => m.Name));
+        Assert.Equal([1, 2, 3], SchemaMigrations.All.Select(m => m.Version));
+        Assert.Equal(SchemaMigrations.LatestVersion, SqliteChatStore.SchemaVersion);
+    }
+
+    [Fact]
+    public void A_database_at_version_1_is_migrated_to_the_latest_and_keeps_its_messages()
+    {
+        using (SqliteConnection connection = _db.RawConnection())
+        using (SqliteCommand command = connection.CreateCommand())
+        {
+            command.CommandText = SchemaMigrations.All[0].Sql + "\nPRAGMA user_version = 1;";
+            command.ExecuteNonQuery();
+            command.CommandText = "INSERT INTO conversations (conversation, last_seq) VALUES ('#old', 7);";
+            command.ExecuteNonQuery();
+        }
+
+        using SqliteChatStore store = _db.Open();
+
+        Assert.Equal((long)SqliteChatStore.SchemaVersion, _db.RawScalar("PRAGMA user_version"));
+        Assert.Equal(7UL, store.LastSeq("#old"));
+        Assert.Equal(1L, _db.RawScalar("SELECT count(*) FROM sqlite_schema WHERE name = 'accounts'"));
+        Assert.Equal(1L, _db.RawScalar("SELECT count(*) FROM sqlite_schema WHERE name = 'bans'"));
     }
 
     [Fact]

@@ -101,10 +101,15 @@ internal sealed partial class PlainChat
                     _output.Line(PlainFormat.Whois(info, DateTimeOffset.UtcNow));
                     break;
                 case "HELP":
-                    _output.Lines(Help);
+                    _output.Lines([.. Help, .. ModerationHelp]);
                     break;
                 default:
-                    throw new UsageException($"unknown command /{verb} (try /help)");
+                    if (!await ModerateAsync(verb.ToUpperInvariant(), rest, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw new UsageException($"unknown command /{verb} (try /help)");
+                    }
+
+                    break;
             }
         }
         catch (UsageException ex)

@@ -19,6 +19,9 @@ namespace Parley.Cli.Plain;
 /// [#room] -- topic: text (set by nick)  or: topic cleared (by nick)
 /// [#room] -- nick is away (message)     and: [#room] -- nick is back
 /// [#room] &lt;-- nick was kicked by op (reason)
+/// [#room] -- mode +i -t (by op)         a room's modes: i invite-only, t topic locked
+/// [#room] -- nick: operator, muted until 2026-11-23 12:05 UTC (by op)   a member's role or mute changed
+/// -- op invites you to #room
 /// [dm] &lt;nick&gt; text / [dm] * nick action    a direct message to you
 /// [dm] -&gt; nick: text / [dm] -&gt; nick: * you action    one you sent (from any of your connections)
 /// ! error CODE_NAME: message           the server refused a request (CODE_NAME as NICK_IN_USE)
@@ -39,7 +42,7 @@ namespace Parley.Cli.Plain;
 /// Text with line breaks prints as one line per text line, each with the event's prefix.
 /// Every string that came from the network is neutralised first (<see cref="ContentRules.NeutralizeText"/>).
 /// </summary>
-internal static class PlainFormat
+internal static partial class PlainFormat
 {
     /// <summary>The lines for <paramref name="e"/>; <paramref name="me"/> is our nickname, to tell our DMs from theirs.</summary>
     public static IEnumerable<string> Lines(ParleyEvent e, string me) => e switch
@@ -52,6 +55,9 @@ internal static class PlainFormat
         TopicChangedEvent { Change: var t } => [t.Topic.Length > 0
             ? $"[{Safe(t.Room)}] -- topic: {Safe(t.Topic)} (set by {Safe(t.By)})"
             : $"[{Safe(t.Room)}] -- topic cleared (by {Safe(t.By)})"],
+        RoomModeChangedEvent { Change: var m } => [$"[{Safe(m.Room)}] -- mode {ModeFlags.Format(m.Modes)}{By(m.By)}"],
+        MemberChangedEvent { Change: var m } => [MemberChanged(m)],
+        InvitedEvent { Invitation: var i } => [$"-- {Safe(i.By)} invites you to {Safe(i.Room)}"],
         ConnectingEvent { Attempt: 0 } c => [$"-- connecting to {c.Endpoint}"],
         ConnectingEvent => [],
         ConnectedEvent c => Connected(c),

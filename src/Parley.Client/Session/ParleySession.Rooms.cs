@@ -110,7 +110,7 @@ public sealed partial class ParleySession
                 Volatile.Write(ref _nick, p.NewNick);
                 break;
             case PresenceEvent { Presence: { Kind: PresenceKind.Kicked } p } when SameNick(p.Nick, Nick):
-                // Out of the room by an operator's hand: rejoining it by ourselves after a reconnect would undo the kick.
+                // Kicked (or banned) out by an operator's hand: rejoining it by ourselves after a reconnect would undo it.
                 Forget(p.Room);
                 break;
         }

@@ -254,7 +254,7 @@ public sealed partial class ParleySession : IAsyncDisposable
     /// <summary>Hello errors that the same Hello would meet again: reconnecting can't help.</summary>
     private static bool IsFatal(ErrorCode code) => code is ErrorCode.UnsupportedVersion or ErrorCode.InvalidName or ErrorCode.AuthFailed
         or ErrorCode.LoginRequired or ErrorCode.RegistrationClosed or ErrorCode.AccountExists or ErrorCode.WeakPassword
-        or ErrorCode.NickRegistered or ErrorCode.InvalidRequest;
+        or ErrorCode.NickRegistered or ErrorCode.InvalidRequest or ErrorCode.Banned;
 
     private void ForgetResumeToken()
     {

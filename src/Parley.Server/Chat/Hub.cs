@@ -66,10 +66,12 @@ internal sealed partial class Hub
     }
 
     /// <summary>
-    /// Joins the room, creating it if needed; on <see cref="JoinOutcome.Joined"/> it has replied Joined and
-    /// told the members (the reply carries <paramref name="readSeq"/>, the session's read marker). <see cref="JoinOutcome.Full"/>: the room has its maximum of members.
-    /// <see cref="JoinOutcome.LooksLike"/>: there is no such room, and its name is too much like
-    /// <paramref name="lookalike"/>'s to create it. Nothing was sent for either.
+    /// Joins the room, creating it if needed (a logged-in creator becomes its owner); on <see cref="JoinOutcome.Joined"/>
+    /// it has replied Joined and told the members (the reply carries <paramref name="readSeq"/>, the session's read
+    /// marker). <see cref="JoinOutcome.Refused"/>: a ban or the invite-only mode kept the session out, and it was
+    /// told. <see cref="JoinOutcome.Full"/>: the room has its maximum of members. <see cref="JoinOutcome.LooksLike"/>:
+    /// there is no such room, and its name is too much like <paramref name="lookalike"/>'s to create it. Nothing
+    /// was sent for either of the last two.
     /// </summary>
     public JoinOutcome Join(string name, string key, Session session, uint requestId, ulong readSeq, out Room? joined, out string? lookalike)
     {
@@ -82,8 +84,8 @@ internal sealed partial class Hub
         lookalike = null;
         while (true)
         {
-            Room room = _rooms.GetOrAdd(key, static (k, s) => s.hub.CreateRoom(s.name, k), (name, hub: this));
-            JoinOutcome outcome = room.TryJoin(session, requestId, readSeq, _context.Options.MaxMembersPerRoom);
+            Room room = _rooms.GetOrAdd(key, static (k, s) => s.hub.CreateRoom(s.name, k, s.session.AccountKey), (name, hub: this, session));
+            JoinOutcome outcome = room.TryJoin(session, requestId, readSeq, _context.Options.MaxMembersPerRoom, _removeRoom);
             if (outcome != JoinOutcome.Closed)
             {
                 joined = outcome == JoinOutcome.Joined ? room : null;
@@ -92,6 +94,15 @@ internal sealed partial class Hub
 
             // The room emptied and closed between the lookup and the join: drop it and make a new one.
             _removeRoom(room);
+        }
+    }
+
+    /// <summary>Ends timed mutes that are over, in every room (the heartbeat calls it).</summary>
+    public void ExpireMutes(long nowMs)
+    {
+        foreach (Room room in _rooms.Values)
+        {
+            room.ExpireMutes(nowMs);
         }
     }
 
@@ -109,9 +120,10 @@ internal sealed partial class Hub
         room.SetTopic(topic, record.TopicSetBy, setter, requestId);
     }
 
-    public void Leave(Room room, Session session, Presence presence, bool notify) => room.Leave(session, presence, notify, _removeRoom);
+    /// <summary>Takes the session out of the room with <paramref name="presence"/>; false when it was not in it.</summary>
+    public bool Leave(Room room, Session session, Presence presence, bool notify) => room.Leave(session, presence, notify, _removeRoom);
 
-    private Room CreateRoom(string name, string key)
+    private Room CreateRoom(string name, string key, string? creatorAccount)
     {
         if (_records.TryGetValue(key, out RoomRecord? record))
         {
@@ -122,6 +134,12 @@ internal sealed partial class Hub
         lock (_context.StoreWriteGate)
         {
             _context.Store.SaveRoom(record);
+
+            // The account that creates a room owns it (docs/PROTOCOL.md "Moderation"); a guest's room has no owner.
+            if (creatorAccount is not null)
+            {
+                _context.Moderation.SaveRoomSettings(key, RoomSettings.None with { Owner = creatorAccount });
+            }
         }
 
         _records[key] = record;

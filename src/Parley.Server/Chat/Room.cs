@@ -1,6 +1,7 @@
 using Parley.Protocol;
 using Parley.Protocol.Messages;
 using Parley.Server.Connections;
+using Parley.Server.Moderation;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Chat;
@@ -9,8 +10,9 @@ namespace Parley.Server.Chat;
 /// A room: its members, topic and sequence counter. Every change and every message goes through
 /// <see cref="_gate"/>, so all members see the same order (joins, messages, leaves) and sequence
 /// numbers increase by exactly one. Fan-out reads the member array without locking anything else.
+/// Moderation (owner, modes, operators, bans, mutes) is in <c>Room.Moderation.cs</c>.
 /// </summary>
-internal sealed class Room
+internal sealed partial class Room
 {
     private readonly Lock _gate = new();
     private readonly ServerContext _context;
@@ -27,6 +29,8 @@ internal sealed class Room
         _topic = topic;
         _context = context;
         _lastDelivered = context.Store.LastSeq(key);
+        // Loaded with the room, so that the ban check of every join is a look in memory.
+        _rules = RoomRules.From(context.Moderation.LoadRoomModeration(key, context.Time.GetUtcNow().ToUnixTimeMilliseconds()));
     }
 
     public string Name { get; }
@@ -42,8 +46,9 @@ internal sealed class Room
     /// <paramref name="readSeq"/> is the session's read marker in this room, for the reply.
     /// <see cref="JoinOutcome.Closed"/>: the room was just emptied and removed; the caller gets a fresh one.
     /// <see cref="JoinOutcome.Full"/>: it has <paramref name="maxMembers"/> members already; nothing was sent.
+    /// <see cref="JoinOutcome.Refused"/>: a ban or the invite-only mode keeps the session out; it was sent the error.
     /// </summary>
-    public JoinOutcome TryJoin(Session session, uint requestId, ulong readSeq, int maxMembers)
+    public JoinOutcome TryJoin(Session session, uint requestId, ulong readSeq, int maxMembers, Action<Room> removeWhenEmpty)
     {
         lock (_gate)
         {
@@ -52,10 +57,23 @@ internal sealed class Room
                 return JoinOutcome.Closed;
             }
 
-            // Under the gate, so concurrent joins can't take the room past its limit.
+            // Under the gate, so concurrent joins can't take the room past its limit. Checked before the
+            // moderation rules, so that a refusal for size does not use up an invitation.
             if (_members.Length >= maxMembers)
             {
                 return JoinOutcome.Full;
+            }
+
+            if (RefuseJoin(session, requestId))
+            {
+                // A room made for this join and refused (its stored rules keep the joiner out) has nobody in it.
+                if (_members.Length == 0)
+                {
+                    _closed = true;
+                    removeWhenEmpty(this);
+                }
+
+                return JoinOutcome.Refused;
             }
 
             Session[] members = [.. _members, session];
@@ -63,7 +81,7 @@ internal sealed class Room
             var joined = new Joined
             {
                 Room = Name, Topic = _topic, LastSeq = _lastDelivered, MemberCount = (uint)members.Length,
-                ReadSeq = Math.Min(readSeq, _lastDelivered),
+                ReadSeq = Math.Min(readSeq, _lastDelivered), Modes = _rules.ToModes(),
             };
             AddMembers(joined.Members, joined.MemberStates, members, _context.Options.MaxFramePayload - joined.CalculateSize() - ReplyMargin);
             session.Connection.Send(FrameWriter.Encode(FrameType.Joined, requestId, joined));
@@ -79,22 +97,23 @@ internal sealed class Room
     }
 
     /// <summary>
-    /// Removes <paramref name="session"/>. For a part, every member (the one leaving included)
-    /// sees LEFT; for a quit, the others see QUIT unless <paramref name="notify"/> is false.
+    /// Removes <paramref name="session"/>. For a part or a kick, every member (the one leaving included)
+    /// sees LEFT or KICKED; for a quit, the others see QUIT unless <paramref name="notify"/> is false.
+    /// False: it was not a member (any more).
     /// </summary>
-    public void Leave(Session session, Presence presence, bool notify, Action<Room> removeWhenEmpty)
+    public bool Leave(Session session, Presence presence, bool notify, Action<Room> removeWhenEmpty)
     {
         lock (_gate)
         {
             int index = Array.IndexOf(_members, session);
             if (index < 0)
             {
-                return;
+                return false;
             }
 
-            // A part is seen by the one leaving too (before removal); a quit only by those who stay.
+            // A part or kick is seen by the one leaving too (before removal); a quit only by those who stay.
             byte[]? frame = notify ? FrameWriter.Encode(FrameType.Presence, 0, presence) : null;
-            bool toLeaverToo = presence.Kind == PresenceKind.Left;
+            bool toLeaverToo = presence.Kind is PresenceKind.Left or PresenceKind.Kicked;
             if (frame is not null && toLeaverToo)
             {
                 Broadcast(frame);
@@ -112,6 +131,8 @@ internal sealed class Room
                 _closed = true;
                 removeWhenEmpty(this);
             }
+
+            return true;
         }
     }
 
@@ -162,9 +183,9 @@ internal sealed class Room
 
     /// <summary>
     /// Adds member nicknames, then the states (<see cref="StateOf"/>) of the members listed, while they fit in
-    /// <paramref name="budget"/> bytes, so that the reply fits in one frame.
+    /// <paramref name="budget"/> bytes, so that the reply fits in one frame. Under the lock.
     /// </summary>
-    public static void AddMembers(ICollection<string> nicks, ICollection<MemberState> states, Session[] members, int budget)
+    private void AddMembers(ICollection<string> nicks, ICollection<MemberState> states, Session[] members, int budget)
     {
         var listed = new List<Session>(members.Length);
         foreach (Session member in members)
@@ -186,9 +207,11 @@ internal sealed class Room
             listed.Add(member);
         }
 
+        RoomRules rules = _rules;
+        long now = NowMs;
         foreach (Session member in listed)
         {
-            if (StateOf(member) is not { } state)
+            if (StateOf(member, rules, now) is not { } state)
             {
                 continue;
             }
@@ -203,10 +226,6 @@ internal sealed class Room
         }
     }
 
-    /// <summary>What <c>member_states</c> says about a member, or null for a plain one (docs/PROTOCOL.md, "Moderation").</summary>
-    public static MemberState? StateOf(Session member) =>
-        member.AwayMessage is { } away && member.Nick is { } nick ? new MemberState { Nick = nick, AwayMessage = away } : null;
-
     // The same bytes go to every member: one encode, one array, a reference per queue.
     private void Broadcast(byte[] frame)
     {
@@ -220,11 +239,20 @@ internal sealed class Room
     }
 }
 
-/// <summary>What <see cref="Room.TryJoin"/> did.</summary>
+/// <summary>What <see cref="Room.TryJoin"/> and <see cref="Hub.Join"/> did.</summary>
 internal enum JoinOutcome
 {
     Joined,
+
+    /// <summary>A ban or the invite-only mode kept the session out; it was sent the error.</summary>
+    Refused,
+
+    /// <summary>The room had just emptied and closed; join a fresh one.</summary>
     Closed,
+
+    /// <summary>The room has its maximum of members; nothing was sent.</summary>
     Full,
+
+    /// <summary>No such room, and its name is too much like an existing one's to create it; nothing was sent.</summary>
     LooksLike,
 }

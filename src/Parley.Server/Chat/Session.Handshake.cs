@@ -1,4 +1,3 @@
-using System.Net;
 using ProtocolViolationException = Parley.Protocol.ProtocolViolationException;
 using Parley.Protocol;
 using Parley.Protocol.Messages;
@@ -20,8 +19,6 @@ internal sealed partial class Session
     }
 
     private AccountService Accounts => _context.Accounts;
-
-    private IPAddress? RemoteAddress => Connection.RemoteEndPoint?.Address;
 
     private Task? OnHello(uint id, Hello hello)
     {
@@ -64,6 +61,13 @@ internal sealed partial class Session
         if (Accounts.Options.Mode != AccountMode.Open)
         {
             Reply(id, ErrorCode.LoginRequired, "this server admits logged-in sessions only: log in or register");
+            return;
+        }
+
+        // Again at the Hello (an address ban is first checked at connect): a ban made since then. A guest has no
+        // account; AccountKey is set here only by the in-memory tests' stand-in for a login.
+        if (RefuseIfServerBanned(AccountKey))
+        {
             return;
         }
 
@@ -239,12 +243,15 @@ internal sealed partial class Session
             return;
         }
 
-        if (Connection.IsClosing || !ClaimNick(id, display, nickKey))
+        SessionAccount account = outcome.Account!;
+
+        // A server ban of the account applies once the login has shown who this is, before a nickname is taken
+        // (docs/PROTOCOL.md "Moderation"); the address is checked again here too.
+        if (Connection.IsClosing || RefuseIfServerBanned(account.Key) || !ClaimNick(id, display, nickKey))
         {
             return;
         }
 
-        SessionAccount account = outcome.Account!;
         _account = account;
         _context.Hub.AddAccountSession(account.Key, this);
         Log.LoggedIn(_context.Logger, Connection.Id, account.Name, how);
@@ -330,7 +337,7 @@ internal sealed partial class Session
     {
         NickKey = key;
         _nick = display;
-        Limits.AttachMessageBucket(_context.FloodControl.MessageBucketFor(this));
+        Limits.AttachMessageBucket(_context.FloodControl.MessageBucketFor(Account?.Key));
         IsReady = true;
         Log.HandshakeDone(_context.Logger, Connection.Id, display, ContentRules.NeutralizeText(hello.ClientName));
         ServerOptions o = _context.Options;

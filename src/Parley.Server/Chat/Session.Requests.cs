@@ -1,6 +1,7 @@
 using System.Text;
 using Parley.Protocol;
 using Parley.Protocol.Messages;
+using Parley.Server.Moderation;
 using Parley.Server.Storage;
 
 namespace Parley.Server.Chat;
@@ -34,7 +35,7 @@ internal sealed partial class Session
         Reply(id, FrameType.Ok, new Ok { Nick = display });
         if (old != display)
         {
-            foreach (Room room in _rooms)
+            foreach (Room room in Rooms)
             {
                 room.Announce(new Presence { Kind = PresenceKind.Nick, Room = room.Name, Nick = old, NewNick = display });
             }
@@ -55,26 +56,34 @@ internal sealed partial class Session
             return;
         }
 
-        if (_rooms.Count >= _context.Options.MaxRoomsPerSession)
+        // The list is locked across the join: a kick from another session's read loop right after the join
+        // must find the room in it to take it out again (Session.ForgetRoom).
+        lock (_roomsGate)
         {
-            Reply(id, ErrorCode.TooManyRooms, $"at most {_context.Options.MaxRoomsPerSession} rooms per connection");
-            return;
-        }
+            if (_rooms.Count >= _context.Options.MaxRoomsPerSession)
+            {
+                Reply(id, ErrorCode.TooManyRooms, $"at most {_context.Options.MaxRoomsPerSession} rooms per connection");
+                return;
+            }
 
-        // Read before the room's lock is taken: the marker needs no ordering with the room's events.
-        ulong readSeq = _context.Store.GetReadMarker(NickKey!, key);
-        switch (_context.Hub.Join(name, key, this, id, readSeq, out Room? room, out string? lookalike))
-        {
-            case JoinOutcome.Joined:
-                _rooms.Add(room!);
-                break;
-            case JoinOutcome.Full:
-                Reply(id, ErrorCode.RoomFull, $"{name} is full: at most {_context.Options.MaxMembersPerRoom} members");
-                break;
-            default:
-                Log.ConfusableName(_context.Logger, Connection.Id, _nick ?? "-", name, lookalike ?? "-");
-                Reply(id, ErrorCode.InvalidName, $"the room name {name} is too much like {lookalike}, which exists; join that one or pick another name");
-                break;
+            // Read before the room's lock is taken: the marker needs no ordering with the room's events.
+            ulong readSeq = _context.Store.GetReadMarker(Identity!, key);
+            switch (_context.Hub.Join(name, key, this, id, readSeq, out Room? room, out string? lookalike))
+            {
+                case JoinOutcome.Joined:
+                    _rooms.Add(room!);
+                    break;
+                case JoinOutcome.Refused:
+                    // The ban or invite-only error has been sent.
+                    break;
+                case JoinOutcome.Full:
+                    Reply(id, ErrorCode.RoomFull, $"{name} is full: at most {_context.Options.MaxMembersPerRoom} members");
+                    break;
+                default:
+                    Log.ConfusableName(_context.Logger, Connection.Id, _nick ?? "-", name, lookalike ?? "-");
+                    Reply(id, ErrorCode.InvalidName, $"the room name {name} is too much like {lookalike}, which exists; join that one or pick another name");
+                    break;
+            }
         }
     }
 
@@ -86,7 +95,7 @@ internal sealed partial class Session
         }
 
         string reason = ContentRules.NeutralizeText(Truncate(request.Reason, ProtocolConstants.MaxReasonBytes));
-        _rooms.Remove(room);
+        ForgetRoom(room);
         _context.Hub.Leave(room, this, new Presence { Kind = PresenceKind.Left, Room = room.Name, Nick = _nick, Message = reason }, notify: true);
         Reply(id, FrameType.Ok, new Ok());
     }
@@ -98,7 +107,7 @@ internal sealed partial class Session
             return;
         }
 
-        if (RefuseWhileShuttingDown(id))
+        if (RefuseWhileShuttingDown(id) || RefuseWhileMuted(id, room))
         {
             return;
         }
@@ -183,6 +192,12 @@ internal sealed partial class Session
             return;
         }
 
+        if (room.Rules.Settings.TopicLocked && RankIn(room.Rules) < Rank.Operator)
+        {
+            Reply(id, ErrorCode.NotAuthorized, $"the topic of {room.Name} is locked: only its operators may set it");
+            return;
+        }
+
         _context.Hub.SetTopic(room, ContentRules.NeutralizeText(request.Topic), this, id);
     }
 
@@ -200,10 +215,7 @@ internal sealed partial class Session
             return;
         }
 
-        Session[] members = room.Members;
-        var reply = new Members { Room = room.Name, MemberCount = (uint)members.Length };
-        Room.AddMembers(reply.Members_, reply.MemberStates, members, _context.Options.MaxFramePayload - reply.CalculateSize() - Room.ReplyMargin);
-        Reply(id, FrameType.Members, reply);
+        Reply(id, FrameType.Members, room.Describe());
     }
 
     private void OnListRooms(uint id)
@@ -279,11 +291,14 @@ internal sealed partial class Session
 
     private Room? FindMembership(string key)
     {
-        foreach (Room room in _rooms)
+        lock (_roomsGate)
         {
-            if (room.Key == key)
+            foreach (Room room in _rooms)
             {
-                return room;
+                if (room.Key == key)
+                {
+                    return room;
+                }
             }
         }
 

@@ -12,12 +12,15 @@ namespace Parley.Server.Chat;
 /// A connection's protocol state: handshake, then ready with a nickname and rooms. Requests are
 /// handled on the connection's read loop one at a time (the slow ones, which hash a password, return a task
 /// the loop awaits before it parses the next frame), so this state needs no lock; other threads read only
-/// <see cref="Nick"/> and <see cref="Account"/>.
+/// <see cref="Nick"/>, <see cref="Account"/> and the rest of the identity (Session.Identity.cs), except that a kick
+/// from another session's read loop takes a room out of <see cref="_rooms"/>, which is therefore guarded by
+/// <see cref="_roomsGate"/>.
 /// </summary>
 internal sealed partial class Session
 {
     private readonly ServerContext _context;
     private readonly List<Room> _rooms = [];
+    private readonly Lock _roomsGate = new();
     private volatile string? _nick;
     private volatile SessionAccount? _account;
     private int _pendingCommits;
@@ -123,9 +126,14 @@ internal sealed partial class Session
             case Hello: Reply(id, ErrorCode.InvalidRequest, "the handshake is already done"); break;
             case ChangePassword change: return OnChangePassword(id, change);
             case RevokeResumeToken revoke: OnRevokeResumeToken(id, revoke); break;
-            case Kick or Ban or Unban or ListBans or Mute or SetRole or SetRoomMode or Invite:
-                Reply(id, ErrorCode.InvalidRequest, $"{frame.Type} is not supported by this server yet");
-                break;
+            case Kick kick: OnKick(id, kick); break;
+            case Ban ban: OnBan(id, ban); break;
+            case Unban unban: OnUnban(id, unban); break;
+            case ListBans list: OnListBans(id, list); break;
+            case Mute mute: OnMute(id, mute); break;
+            case SetRole role: OnSetRole(id, role); break;
+            case SetRoomMode mode: OnSetRoomMode(id, mode); break;
+            case Invite invite: OnInvite(id, invite); break;
             default:
                 ProtocolViolationException.Throw(ErrorCode.MalformedFrame, $"{frame.Type} is not a frame a client may send");
                 break;
@@ -137,9 +145,33 @@ internal sealed partial class Session
     /// <summary>Takes the session out of all its rooms' books; returns them for the quit announcements.</summary>
     public Room[] LeaveAll()
     {
-        Room[] rooms = [.. _rooms];
-        _rooms.Clear();
-        return rooms;
+        lock (_roomsGate)
+        {
+            Room[] rooms = [.. _rooms];
+            _rooms.Clear();
+            return rooms;
+        }
+    }
+
+    /// <summary>The rooms the session is in now.</summary>
+    private Room[] Rooms
+    {
+        get
+        {
+            lock (_roomsGate)
+            {
+                return [.. _rooms];
+            }
+        }
+    }
+
+    /// <summary>The session was removed from <paramref name="room"/> by someone else (a kick or a ban); any thread.</summary>
+    public void ForgetRoom(Room room)
+    {
+        lock (_roomsGate)
+        {
+            _rooms.Remove(room);
+        }
     }
 
     private void Reply(uint id, ErrorCode code, string text) => Connection.Send(ClientConnection.ErrorFrame(code, text, id));

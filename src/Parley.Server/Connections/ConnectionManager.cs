@@ -143,6 +143,9 @@ internal sealed class ConnectionManager : IDisposable
         {
             connection.OnHeartbeat(now);
         }
+
+        // Timed mutes end on the same timer, so the rooms are told within a beat of the time.
+        _context.Hub.ExpireMutes(_context.Time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 
     private void ReleaseAddress(IPAddress address)

@@ -11,6 +11,16 @@ internal sealed class ParleyConnectionHandler(ServerContext context) : Connectio
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         IPAddress? address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+
+        // A banned address is refused before it takes a connection slot (docs/PROTOCOL.md "Moderation").
+        if (address is not null && context.ServerBans.Match(null, address, context.Time.GetUtcNow().ToUnixTimeMilliseconds()) is { } ban)
+        {
+            context.Metrics.Rejected.Add(1);
+            Log.ServerBanEnforced(context.Logger, connection.ConnectionId, "-", connection.RemoteEndPoint?.ToString(), "refused at connect", ban.Mask.Text);
+            await RefuseAsync(connection, ErrorCode.Banned, 0, $"you are banned from this server{Chat.Room.Describe(ban.Record)}").ConfigureAwait(false);
+            return;
+        }
+
         ErrorCode refusal = context.Connections.TryAdmit(address, out uint retryAfterMs);
         if (refusal != ErrorCode.Unspecified)
         {
@@ -40,9 +50,9 @@ internal sealed class ParleyConnectionHandler(ServerContext context) : Connectio
         }
     }
 
-    private static async Task RefuseAsync(ConnectionContext connection, ErrorCode code, uint retryAfterMs)
+    private static async Task RefuseAsync(ConnectionContext connection, ErrorCode code, uint retryAfterMs, string? message = null)
     {
-        string text = code switch
+        string text = message ?? code switch
         {
             ErrorCode.ServerFull => "the server is full",
             ErrorCode.TooManyConnectionsFromAddress => "too many connections from your address",

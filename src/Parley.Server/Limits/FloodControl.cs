@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Parley.Server.Chat;
 
 namespace Parley.Server.Limits;
 
@@ -42,21 +41,21 @@ internal sealed class FloodControl
     public SessionLimits ForConnection() => new(this, NewBucket(_requestBucket));
 
     /// <summary>
-    /// The message bucket a session draws from once it is ready; the one place that decides what a bucket
+    /// The message bucket a session logged in to <paramref name="account"/> (a key; null for a guest) draws from once it is ready; the one place that decides what a bucket
     /// is shared by. A guest's connection has its own. The connections of one account share one
     /// (PROTOCOL.md "Flood control"), so opening more connections does not multiply an account's rate:
     /// the bucket lives while any of them does (<see cref="ReleaseMessageBucket"/> counts them out). The
     /// heartbeat replenishes a shared bucket once per connection; that is harmless, as each replenishment
     /// credits only the time since the previous one.
     /// </summary>
-    public TokenBucketRateLimiter? MessageBucketFor(Session session)
+    public TokenBucketRateLimiter? MessageBucketFor(string? account)
     {
         if (_messageBucket is null)
         {
             return null;
         }
 
-        if (session.Account?.Key is not { } account)
+        if (account is null)
         {
             return NewBucket(_messageBucket);
         }
@@ -75,14 +74,14 @@ internal sealed class FloodControl
     }
 
     /// <summary>The session is gone: it no longer draws from <paramref name="bucket"/>; a bucket no connection uses is disposed.</summary>
-    public void ReleaseMessageBucket(Session session, TokenBucketRateLimiter? bucket)
+    public void ReleaseMessageBucket(string? account, TokenBucketRateLimiter? bucket)
     {
         if (bucket is null)
         {
             return;
         }
 
-        if (session.Account?.Key is { } account)
+        if (account is not null)
         {
             lock (_shared)
             {

@@ -71,7 +71,7 @@ internal sealed class SessionLimits
     public void Release(Session session)
     {
         _requests?.Dispose();
-        _control.ReleaseMessageBucket(session, Interlocked.Exchange(ref _messages, null));
+        _control.ReleaseMessageBucket(session.Account?.Key, Interlocked.Exchange(ref _messages, null));
     }
 
     private bool TryTake(TokenBucketRateLimiter? bucket, long since, out uint retryAfterMs)

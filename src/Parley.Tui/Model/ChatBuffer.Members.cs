@@ -7,10 +7,9 @@ namespace Parley.Tui.Model;
 public sealed partial class ChatBuffer
 {
     private readonly SortedDictionary<string, string> _members = new(StringComparer.Ordinal);
-    // By nickname key: away members with their messages, members with a role, muted members.
+    // By nickname key: away members with their messages; members with a role or a mute (plain ones are not kept).
     private readonly Dictionary<string, string> _away = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, MemberRole> _roles = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _muted = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MemberMark> _marks = new(StringComparer.Ordinal);
 
     /// <summary>Members in name order (display names, safe to draw).</summary>
     public IEnumerable<string> Members => _members.Values;
@@ -18,13 +17,15 @@ public sealed partial class ChatBuffer
     /// <summary>The room's modes as last heard (from a join or a change); null before any.</summary>
     public RoomModes? Modes { get; set; }
 
-    /// <summary>Replaces the member list, with the away states <paramref name="states"/> lists (from Joined or Members).</summary>
+    /// <summary>
+    /// Replaces the member list, with the away states, roles and mutes <paramref name="states"/> lists (from Joined
+    /// or Members; members not in it are plain and here).
+    /// </summary>
     public void SetMembers(IEnumerable<string> nicks, IEnumerable<MemberState>? states = null)
     {
         _members.Clear();
         _away.Clear();
-        _roles.Clear();
-        _muted.Clear();
+        _marks.Clear();
         foreach (string nick in nicks)
         {
             AddMember(nick);
@@ -33,8 +34,7 @@ public sealed partial class ChatBuffer
         foreach (MemberState state in states ?? [])
         {
             SetAway(state.Nick, state.AwayMessage);
-            SetRole(state.Nick, state.Role);
-            SetMuted(state.Nick, state.Muted);
+            SetMark(state.Nick, new MemberMark(state.Role, state.Muted ? DateTimeOffset.MaxValue : null));
         }
     }
 
@@ -56,8 +56,7 @@ public sealed partial class ChatBuffer
     {
         string key = Names.Key(nick);
         _away.Remove(key);
-        _roles.Remove(key);
-        _muted.Remove(key);
+        _marks.Remove(key);
         return _members.Remove(key);
     }
 
@@ -85,14 +84,13 @@ public sealed partial class ChatBuffer
     /// <summary>A member changed nickname: the member list, its away state, role and mute, and recent speakers follow.</summary>
     public bool RenameMember(string from, string to)
     {
-        (string? away, MemberRole role, bool muted) = (AwayMessageOf(from), RoleOf(from), IsMuted(from));
+        (string? away, MemberMark mark) = (AwayMessageOf(from), MarkOf(from));
         bool had = RemoveMember(from);
         if (had)
         {
             AddMember(to);
             SetAway(to, away);
-            SetRole(to, role);
-            SetMuted(to, muted);
+            SetMark(to, mark);
         }
 
         int i = _recentSpeakers.FindIndex(n => Names.Same(n, from));
@@ -104,31 +102,38 @@ public sealed partial class ChatBuffer
         return had;
     }
 
-    public void SetRole(string nick, MemberRole role)
+    /// <summary>The member's role and mute (plain when the server said nothing about it).</summary>
+    public MemberMark MarkOf(string nick) => _marks.GetValueOrDefault(Names.Key(nick));
+
+    public void SetMark(string nick, MemberMark mark)
     {
-        if (role == MemberRole.Member)
+        if (mark.IsPlain)
         {
-            _roles.Remove(Names.Key(nick));
+            _marks.Remove(Names.Key(nick));
         }
         else if (nick.Length > 0)
         {
-            _roles[Names.Key(nick)] = role;
+            _marks[Names.Key(nick)] = mark;
         }
     }
 
-    public MemberRole RoleOf(string nick) => _roles.GetValueOrDefault(Names.Key(nick));
+    public MemberRole RoleOf(string nick) => MarkOf(nick).Role;
 
-    public void SetMuted(string nick, bool muted)
+    public bool IsMuted(string nick) => MarkOf(nick).MutedUntil is not null;
+}
+
+/// <summary>A room member's role and mute, as the member list marks them.</summary>
+/// <param name="Role">Owner, operator or plain member.</param>
+/// <param name="MutedUntil">Null when not muted; <see cref="DateTimeOffset.MaxValue"/> for a mute until lifted.</param>
+public readonly record struct MemberMark(MemberRole Role, DateTimeOffset? MutedUntil)
+{
+    public bool IsPlain => Role == MemberRole.Member && MutedUntil is null;
+
+    /// <summary>The member list's prefix: <c>~</c> owner, <c>@</c> operator, <c>-</c> muted, else nothing.</summary>
+    public string Prefix => Role switch
     {
-        if (muted)
-        {
-            _muted.Add(Names.Key(nick));
-        }
-        else
-        {
-            _muted.Remove(Names.Key(nick));
-        }
-    }
-
-    public bool IsMuted(string nick) => _muted.Contains(Names.Key(nick));
+        MemberRole.Owner => "~",
+        MemberRole.Operator => "@",
+        _ => MutedUntil is null ? string.Empty : "-",
+    };
 }

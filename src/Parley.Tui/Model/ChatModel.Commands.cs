@@ -119,7 +119,11 @@ public sealed partial class ChatModel
                 Help(args);
                 break;
             default:
-                Error(here, $"unknown command /{TerminalText.Line(command)} (try /help); to send a line starting with /, type //");
+                if (!RunModeration(command, args))
+                {
+                    Error(here, $"unknown command /{TerminalText.Line(command)} (try /help); to send a line starting with /, type //");
+                }
+
                 break;
         }
     }

@@ -26,7 +26,7 @@ public sealed partial class ChatModel
                 OnTopic(t);
                 break;
             case RoomModeChangedEvent { Change: var m }:
-                OnRoomModes(m);
+                OnRoomModeChanged(m);
                 break;
             case MemberChangedEvent { Change: var m }:
                 OnMemberChanged(m);
@@ -157,7 +157,7 @@ public sealed partial class ChatModel
             case PresenceKind.Nick:
                 OnNick(buffer, p.Nick, p.NewNick);
                 break;
-            case PresenceKind.Kicked:
+            case PresenceKind.Kicked when buffer is not null:
                 OnKicked(buffer, p);
                 break;
             case PresenceKind.Away or PresenceKind.Back:

@@ -37,6 +37,7 @@ public sealed partial class ChatModel
             {
                 here.SetMembers(members.Members_, members.MemberStates);
                 NoteAway(members.MemberStates);
+                here.Modes = members.Modes;
                 here.MemberCount = (int)Math.Max(members.MemberCount, (uint)members.Members_.Count);
                 Notice(here, string.Create(CultureInfo.InvariantCulture, $"members of {here.Name} ({here.MemberCount}): {string.Join(", ", here.Members)}"));
             },

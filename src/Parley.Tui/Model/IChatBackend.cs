@@ -7,7 +7,7 @@ namespace Parley.Tui.Model;
 /// tests. Methods may be called on the UI thread and must not block it; their tasks complete on any thread (the
 /// model marshals results back through its <see cref="IUiDispatcher"/>).
 /// </summary>
-public interface IChatBackend
+public partial interface IChatBackend
 {
     /// <summary>Requests can be made now (handshaken; rooms may still be rejoining).</summary>
     bool IsConnected { get; }

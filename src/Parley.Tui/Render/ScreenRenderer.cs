@@ -71,13 +71,20 @@ public static partial class ScreenRenderer
         ChatBuffer b = model.Current;
         string text = b.Kind switch
         {
-            BufferKind.Room when b.Topic.Length > 0 => $" {b.Name}: {b.Topic}",
-            BufferKind.Room => $" {b.Name}",
+            BufferKind.Room when b.Topic.Length > 0 => $" {b.Name}{ModeMark(b)}: {b.Topic}",
+            BufferKind.Room => $" {b.Name}{ModeMark(b)}",
             BufferKind.Direct => $" {b.Name} (direct messages)",
             _ => model.Status.ServerName.Length > 0 ? $" {model.Status.ServerName} ({b.Name})" : $" {b.Name}",
         };
         screen.Fill(0, 0, layout.Width, Role.TopicBar);
         screen.Write(0, 0, CellWidth.Fit(text, layout.Width), Role.TopicBar);
+    }
+
+    /// <summary>The room's modes that are set, as flags after its name: <c> [+it]</c>.</summary>
+    private static string ModeMark(ChatBuffer b)
+    {
+        string flags = (b.Modes?.InviteOnly == true ? "i" : string.Empty) + (b.Modes?.TopicLocked == true ? "t" : string.Empty);
+        return flags.Length > 0 ? $" [+{flags}]" : string.Empty;
     }
 
     private static void BufferList(Screen screen, ChatModel model, Layout layout)
@@ -131,7 +138,7 @@ public static partial class ScreenRenderer
             bool self = Names.Same(nick, model.Nick);
             bool away = b.IsAway(nick) || self && model.AwayMessage is not null;
             Style style = away ? Role.MemberAway : self ? Role.MemberSelf : new Style(Role.Nick, NickColors.IndexOf(nick));
-            string mark = ChatModel.RoleMark(b.RoleOf(nick));
+            string mark = b.MarkOf(nick).Prefix;
             int x = screen.Write(left, y, mark, style);
             screen.Write(x, y, CellWidth.Fit(nick, layout.MemberListWidth - mark.Length), style);
             y++;

@@ -11,7 +11,7 @@ namespace Parley.Tui.Session;
 /// The chat screen's network side over a <see cref="ParleySession"/>: requests for the model, the session's
 /// events carried onto the UI thread in batches, and a periodic ping for the lag shown in the status line.
 /// </summary>
-public sealed class SessionBackend : IChatBackend
+public sealed partial class SessionBackend : IChatBackend
 {
     /// <summary>How often the lag is measured.</summary>
     public static readonly TimeSpan PingEvery = TimeSpan.FromSeconds(10);

@@ -5,7 +5,7 @@ using Parley.Tui.Model;
 namespace Parley.Tui.Tests.Support;
 
 /// <summary>A backend that records what the model asked for and answers at once (or as a test says).</summary>
-public sealed class FakeBackend : IChatBackend
+public sealed partial class FakeBackend : IChatBackend
 {
     public bool IsConnected { get; set; } = true;
 
@@ -58,7 +58,7 @@ public sealed class FakeBackend : IChatBackend
 
     public Task SetTopicAsync(string room, string topic) => Answer($"topic {room} {topic}".TrimEnd(), () => true);
 
-    /// <summary>Away members the fake server lists on join.</summary>
+    /// <summary>Member states (away, roles, mutes) the fake server lists on join.</summary>
     public List<MemberState> RoomMemberStates { get; } = [];
 
     /// <summary>The room's last sequence number and the read marker the fake server reports on join.</summary>

@@ -1,4 +1,4 @@
--- Schema version 3: accounts, resume tokens, invite codes (issue 4). Secrets are never stored: passwords
+-- Schema version 2: accounts, resume tokens, invite codes (issue 4). Secrets are never stored: passwords
 -- only as Argon2id PHC strings (their parameters inside, so they can be raised), tokens and invite codes only
 -- as the hex SHA-256 of the secret. Moderation keys its own tables (bans, room roles) by accounts.key.
 
