@@ -131,6 +131,13 @@ internal static class ServeCommand
             }
 
             ParleyServer server = app.Services.GetRequiredService<ParleyServer>();
+            // SIGHUP reloads the certificate files (as nginx and most daemons do); without a handler it would end the
+            // process. Registered before the banner, which is what scripts wait for before they might send it.
+            using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                server.ReloadCertificate("SIGHUP");
+            });
             // Scripts and tests read these lines to find the bound port (port 0 picks a free one).
             foreach (IPEndPoint endpoint in server.BoundEndPoints)
             {
@@ -140,12 +147,6 @@ internal static class ServeCommand
             Console.Out.WriteLine($"data directory {server.Options.DataDirectory}");
             WriteTlsBanner(server);
             Console.Out.Flush();
-            // SIGHUP reloads the certificate files (as nginx and most daemons do); without a handler it would end the process.
-            using PosixSignalRegistration hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-            {
-                context.Cancel = true;
-                server.ReloadCertificate("SIGHUP");
-            });
             // The host's console lifetime turns SIGINT/SIGTERM into a graceful stop.
             await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         }

@@ -93,12 +93,6 @@ public sealed class ServerTrust
             return true;
         }
 
-        if (Volatile.Read(ref _accepted) is { } earlier && earlier != presented)
-        {
-            verdict.Failure = ServerTrustException.Changed(Server, presented, earlier, _store.Find(Server) is { } p && p.Fingerprint == earlier ? p : null, _store.Path);
-            return false;
-        }
-
         KnownServer? pin;
         try
         {
@@ -107,6 +101,13 @@ public sealed class ServerTrust
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             verdict.Failure = new ServerTrustException($"cannot read {_store.Path} to check {Server}'s fingerprint: {ex.Message}", ex);
+            return false;
+        }
+
+        if (Volatile.Read(ref _accepted) is { } earlier && earlier != presented)
+        {
+            // This session accepted another key (and pinned it, unless the store could not be written).
+            verdict.Failure = ServerTrustException.Changed(Server, presented, earlier, pin?.Fingerprint == earlier ? pin : null, _store.Path);
             return false;
         }
 

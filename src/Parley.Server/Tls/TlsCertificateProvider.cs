@@ -161,8 +161,10 @@ public sealed class TlsCertificateProvider : IDisposable
                 Log.TlsCertificateReloaded(_logger, trigger, next.Description, next.Fingerprint, current.Fingerprint);
                 return true;
             }
-            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+            catch (Exception ex)
             {
+                // Whatever went wrong, it happened to the next certificate (this may run on a timer thread, where an
+                // exception would end the process): the current one stays, and the operator reads why.
                 _failed = stamp;
                 Log.TlsCertificateReloadFailed(_logger, trigger, current.Fingerprint, ex.Message);
                 return false;
