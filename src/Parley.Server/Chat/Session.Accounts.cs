@@ -42,15 +42,8 @@ internal sealed partial class Session
     {
         try
         {
-            AccountOutcome outcome;
-            try
+            if (await OutcomeOrInternalAsync(id, work, "the password could not be changed; try again later").ConfigureAwait(false) is not { } outcome)
             {
-                outcome = await work.ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                Log.AccountOperationFailed(_context.Logger, Connection.Id, ex);
-                Reply(id, ErrorCode.Internal, "the password could not be changed; try again later");
                 return;
             }
 

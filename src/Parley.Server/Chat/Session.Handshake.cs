@@ -193,20 +193,28 @@ internal sealed partial class Session
         Finish(id, hello, outcome, name, display, nickKey, "resume token");
     }
 
+    /// <summary>The result of a hashing account operation; null when it threw, which was logged and answered INTERNAL.</summary>
+    private async Task<AccountOutcome?> OutcomeOrInternalAsync(uint id, Task<AccountOutcome> work, string failure)
+    {
+        try
+        {
+            return await work.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.AccountOperationFailed(_context.Logger, Connection.Id, ex);
+            Reply(id, ErrorCode.Internal, failure);
+            return null;
+        }
+    }
+
     /// <summary>The continuation of a Hello that needed a hash; the read loop awaits it before the next frame.</summary>
     private async Task CompleteLoginAsync(uint id, Hello hello, Task<AccountOutcome> work, string name, string display, string nickKey, string how, string? exclusiveKey)
     {
         try
         {
-            AccountOutcome outcome;
-            try
+            if (await OutcomeOrInternalAsync(id, work, "the account could not be checked; try again later").ConfigureAwait(false) is not { } outcome)
             {
-                outcome = await work.ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                Log.AccountOperationFailed(_context.Logger, Connection.Id, ex);
-                Reply(id, ErrorCode.Internal, "the account could not be checked; try again later");
                 return;
             }
 
