@@ -52,4 +52,5 @@ public enum FrameType : byte
     RoomModeChanged = 0xC4,
     MemberChanged = 0xC5,
     Invited = 0xC6,
+    ReadMarkerChanged = 0xC7,
 }

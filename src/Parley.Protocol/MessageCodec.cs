@@ -54,6 +54,7 @@ public static class MessageCodec
         [FrameType.RoomModeChanged] = RoomModeChanged.Parser,
         [FrameType.MemberChanged] = MemberChanged.Parser,
         [FrameType.Invited] = Invited.Parser,
+        [FrameType.ReadMarkerChanged] = ReadMarkerChanged.Parser,
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<Type, FrameType> Types =

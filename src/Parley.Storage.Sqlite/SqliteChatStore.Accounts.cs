@@ -88,7 +88,7 @@ public sealed partial class SqliteChatStore : IAccountStore
     public bool DeleteAccount(string key)
     {
         ThrowIfNotOpen();
-        // The tokens go with it (ON DELETE CASCADE; foreign_keys is on for the writer).
+        // The tokens and memberships go with it (ON DELETE CASCADE; foreign_keys is on for the writer).
         return InWriteTransaction((connection, transaction) =>
             NonQuery(connection, transaction, "DELETE FROM accounts WHERE key = $key", ("$key", key)) > 0);
     }

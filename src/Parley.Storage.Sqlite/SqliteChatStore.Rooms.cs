@@ -68,10 +68,10 @@ public sealed partial class SqliteChatStore
         return rooms;
     });
 
-    public void SetReadMarker(string userKey, string conversation, ulong seq)
+    public bool SetReadMarker(string userKey, string conversation, ulong seq)
     {
         ThrowIfNotOpen();
-        InWriteTransaction((connection, transaction) =>
+        return InWriteTransaction((connection, transaction) =>
         {
             using SqliteCommand command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -79,7 +79,7 @@ public sealed partial class SqliteChatStore
             command.Parameters.AddWithValue("$user_key", userKey);
             command.Parameters.AddWithValue("$conversation", conversation);
             command.Parameters.AddWithValue("$seq", DbValues.SeqBound(seq));
-            return command.ExecuteNonQuery();
+            return command.ExecuteNonQuery() > 0;
         });
     }
 

@@ -56,7 +56,7 @@ internal sealed class RecordingStore(Lock writeGate) : IChatStore
 
     public IReadOnlyList<RoomRecord> LoadRooms() => _inner.LoadRooms();
 
-    public void SetReadMarker(string userKey, string conversation, ulong seq) => _inner.SetReadMarker(userKey, conversation, seq);
+    public bool SetReadMarker(string userKey, string conversation, ulong seq) => _inner.SetReadMarker(userKey, conversation, seq);
 
     public ulong GetReadMarker(string userKey, string conversation) => _inner.GetReadMarker(userKey, conversation);
 

@@ -90,6 +90,26 @@ internal sealed class TestPeer(PipeReader input, PipeWriter output) : IAsyncDisp
         }
     }
 
+    /// <summary>
+    /// Everything the server sends before it answers a Ping sent now: since a connection's frames go out in
+    /// order, whatever an earlier request caused for this peer is in the list, and anything missing was not sent.
+    /// </summary>
+    public async Task<List<IMessage>> SeenBeforePongAsync()
+    {
+        uint id = await SendAsync(new Ping { Nonce = 7 });
+        var seen = new List<IMessage>();
+        while (true)
+        {
+            var next = await ReadAsync() ?? throw new InvalidOperationException("the stream ended while waiting for a Pong");
+            if (next.RequestId == id && next.Message is Pong)
+            {
+                return seen;
+            }
+
+            seen.Add(next.Message);
+        }
+    }
+
     /// <summary>Reads the next frame and asserts its type.</summary>
     public async Task<T> NextAsync<T>() where T : class, IMessage
     {

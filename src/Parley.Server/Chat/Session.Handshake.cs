@@ -361,6 +361,7 @@ internal sealed partial class Session
             Mode = Accounts.WireMode,
             ResumeToken = token ?? string.Empty,
             Unread = { UnreadFor(Identity!) },
+            Rooms = { account is null ? [] : Accounts.Store.LoadMemberships(account.Key) },
             Limits = new ServerLimits
             {
                 MaxFramePayload = (uint)o.MaxFramePayload,

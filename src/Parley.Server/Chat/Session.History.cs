@@ -62,12 +62,27 @@ internal sealed partial class Session
         }
 
         ulong seq = Math.Min(request.Seq, _context.Store.LastSeq(conversation));
+        bool moved;
         lock (_context.StoreWriteGate)
         {
-            _context.Store.SetReadMarker(Identity!, conversation, seq);
+            moved = _context.Store.SetReadMarker(Identity!, conversation, seq);
         }
 
         Reply(id, FrameType.Ok, new Ok());
+        if (moved && AccountKey is { } account)
+        {
+            // The user's other connections (other devices) stop counting these messages as unread. A guest's
+            // nickname is held by one connection only, so there is nobody else to tell.
+            string name = conversation.StartsWith('#') ? _context.Hub.FindRoom(conversation)?.Name ?? request.Conversation : request.Conversation;
+            byte[] frame = FrameWriter.Encode(FrameType.ReadMarkerChanged, 0, new ReadMarkerChanged { Conversation = name, Seq = seq });
+            foreach (Session other in _context.Hub.SessionsOf(account))
+            {
+                if (other != this)
+                {
+                    other.Connection.Send(frame);
+                }
+            }
+        }
     }
 
     /// <summary>A room name or a nickname (the DM conversation with it) to the store's conversation id.</summary>

@@ -77,6 +77,7 @@ internal sealed partial class Session
         }
 
         target.ForgetRoom(room);
+        target.ForgetMembership(room);
         return true;
     }
 

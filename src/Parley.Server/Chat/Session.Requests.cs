@@ -72,6 +72,7 @@ internal sealed partial class Session
             {
                 case JoinOutcome.Joined:
                     _rooms.Add(room!);
+                    RememberMembership(room!);
                     break;
                 case JoinOutcome.Refused:
                     // The ban or invite-only error has been sent.
@@ -96,6 +97,7 @@ internal sealed partial class Session
 
         string reason = ContentRules.NeutralizeText(Truncate(request.Reason, ProtocolConstants.MaxReasonBytes));
         ForgetRoom(room);
+        ForgetMembership(room);
         _context.Hub.Leave(room, this, new Presence { Kind = PresenceKind.Left, Room = room.Name, Nick = _nick, Message = reason }, notify: true);
         Reply(id, FrameType.Ok, new Ok());
     }

@@ -29,7 +29,7 @@ public interface IAccountStore
     /// <summary>Makes the account a server administrator or not. False if no such account.</summary>
     bool SetAdmin(string key, bool admin);
 
-    /// <summary>Deletes the account and its resume tokens. False if no such account.</summary>
+    /// <summary>Deletes the account, its resume tokens and its memberships. False if no such account.</summary>
     bool DeleteAccount(string key);
 
     void AddResumeToken(ResumeTokenRecord token);
@@ -41,6 +41,18 @@ public interface IAccountStore
     int RevokeResumeTokens(string accountKey, string? tokenHash);
 
     void AddInvite(InviteRecord invite);
+
+    /// <summary>
+    /// Records that the account is a member of the room (issue 5: memberships survive restarts). Joining
+    /// again keeps the first join's time and takes the room's current display name.
+    /// </summary>
+    void SaveMembership(string accountKey, string roomKey, string roomName, long joinedMs);
+
+    /// <summary>The account is no longer a member (it left, or was kicked or banned); false if it was not one.</summary>
+    bool DeleteMembership(string accountKey, string roomKey);
+
+    /// <summary>The display names of the account's rooms, first joined first.</summary>
+    IReadOnlyList<string> LoadMemberships(string accountKey);
 }
 
 /// <summary>An account. <see cref="Name"/> is the name as registered (NFC), <see cref="Key"/> its identity.</summary>

@@ -43,8 +43,8 @@ public interface IChatStore : IDisposable
 
     IReadOnlyList<RoomRecord> LoadRooms();
 
-    /// <summary>Sets the last-read sequence of a user in a conversation; never moves it backwards.</summary>
-    void SetReadMarker(string userKey, string conversation, ulong seq);
+    /// <summary>Sets the last-read sequence of a user in a conversation; never moves it backwards. True when it moved.</summary>
+    bool SetReadMarker(string userKey, string conversation, ulong seq);
 
     ulong GetReadMarker(string userKey, string conversation);
 

@@ -7,6 +7,7 @@ public sealed class InMemoryAccountStore : IAccountStore
     private readonly Dictionary<string, AccountRecord> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ResumeTokenRecord> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InviteRecord> _invites = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Account, string Room), (string Name, long JoinedMs)> _memberships = [];
 
     public AccountRecord? FindAccount(string key)
     {
@@ -81,6 +82,11 @@ public sealed class InMemoryAccountStore : IAccountStore
         lock (_gate)
         {
             RemoveTokens(key, null);
+            foreach ((string Account, string Room) membership in _memberships.Keys.Where(m => m.Account == key).ToArray())
+            {
+                _memberships.Remove(membership);
+            }
+
             return _accounts.Remove(key);
         }
     }
@@ -114,6 +120,33 @@ public sealed class InMemoryAccountStore : IAccountStore
         lock (_gate)
         {
             _invites[invite.CodeHash] = invite;
+        }
+    }
+
+    public void SaveMembership(string accountKey, string roomKey, string roomName, long joinedMs)
+    {
+        lock (_gate)
+        {
+            long first = _memberships.TryGetValue((accountKey, roomKey), out var known) ? known.JoinedMs : joinedMs;
+            _memberships[(accountKey, roomKey)] = (roomName, first);
+        }
+    }
+
+    public bool DeleteMembership(string accountKey, string roomKey)
+    {
+        lock (_gate)
+        {
+            return _memberships.Remove((accountKey, roomKey));
+        }
+    }
+
+    public IReadOnlyList<string> LoadMemberships(string accountKey)
+    {
+        lock (_gate)
+        {
+            return [.. _memberships.Where(m => m.Key.Account == accountKey)
+                .OrderBy(m => m.Value.JoinedMs).ThenBy(m => m.Key.Room, StringComparer.Ordinal)
+                .Select(m => m.Value.Name)];
         }
     }
 

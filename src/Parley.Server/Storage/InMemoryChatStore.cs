@@ -100,12 +100,18 @@ public sealed class InMemoryChatStore : IChatStore
         }
     }
 
-    public void SetReadMarker(string userKey, string conversation, ulong seq)
+    public bool SetReadMarker(string userKey, string conversation, ulong seq)
     {
         lock (_gate)
         {
             var key = (userKey, conversation);
-            _markers[key] = Math.Max(seq, _markers.GetValueOrDefault(key));
+            if (_markers.TryGetValue(key, out ulong old) && old >= seq)
+            {
+                return false;
+            }
+
+            _markers[key] = seq;
+            return true;
         }
     }
 

@@ -86,9 +86,10 @@ public static class FrameGen
         Gen.Select(Text, Text, Gen.Int[0, 2], Gen.Bool, Gen.Long, Text, (r, n, role, muted, until, by) =>
             (IMessage)new MemberChanged { Room = r, Nick = n, Role = (MemberRole)role, Muted = muted, MutedUntilMs = until, By = by }),
         Gen.Select(Text, Text, (r, by) => (IMessage)new Invited { Room = r, By = by }),
+        Gen.Select(Text, U64, (c, seq) => (IMessage)new ReadMarkerChanged { Conversation = c, Seq = seq }),
         Gen.Select(Gen.Int[0, 50], Text, U32, (c, m, r) => (IMessage)new Error { Code = (ErrorCode)c, Message = m, RetryAfterMs = r }),
-        Gen.Select(U32, Text, Text, Text, Limits, Text, UnreadGen.Array[0, 3], (v, s, motd, n, l, id, u) =>
-            (IMessage)new Welcome { ProtocolVersion = v, ServerName = s, Motd = motd, Nick = n, Limits = l, ConnectionId = id, Unread = { u } }),
+        Gen.Select(U32, Text, Text, Text, Limits, Text, UnreadGen.Array[0, 3], Texts, (v, s, motd, n, l, id, u, rooms) =>
+            (IMessage)new Welcome { ProtocolVersion = v, ServerName = s, Motd = motd, Nick = n, Limits = l, ConnectionId = id, Unread = { u }, Rooms = { rooms } }),
         U64.Select(n => (IMessage)new Pong { Nonce = n }),
         Text.Select(n => (IMessage)new Ok { Nick = n }),
         Gen.Select(Text, Text, Texts, U64, U64, (r, t, m, s, read) => (IMessage)new Joined { Room = r, Topic = t, Members = { m }, LastSeq = s, ReadSeq = read }),

@@ -70,6 +70,7 @@ public static class SampleFrames
         FrameType.RoomModeChanged => new RoomModeChanged { Room = "#dotnet", Modes = new RoomModes { InviteOnly = true, TopicLocked = true, Owner = "alice" }, By = "alice" },
         FrameType.MemberChanged => new MemberChanged { Room = "#dotnet", Nick = "bob", Role = MemberRole.Operator, Muted = true, MutedUntilMs = 1_795_000_600_000, By = "alice" },
         FrameType.Invited => new Invited { Room = "#dotnet", By = "alice" },
+        FrameType.ReadMarkerChanged => new ReadMarkerChanged { Conversation = "#général", Seq = 4_218 },
         FrameType.Goodbye => new Goodbye { Reason = QuitReason.SlowConsumer, Message = "send queue over 4194304 bytes" },
         FrameType.Error => new Error { Code = ErrorCode.RateLimited, Message = "slow down", RetryAfterMs = 1500 },
         FrameType.Welcome => new Welcome
@@ -84,6 +85,7 @@ public static class SampleFrames
             Mode = ServerMode.Invite,
             Admin = true,
             Unread = { new UnreadConversation { Peer = "bob", LastSeq = 9, ReadSeq = 7, UnreadCount = 2 } },
+            Rooms = { "#général", "#rust" },
             Limits = new ServerLimits
             {
                 MaxFramePayload = ProtocolConstants.DefaultMaxFramePayload,
