@@ -32,6 +32,13 @@ public sealed record MemberChangedEvent(MemberChanged Change) : ParleyEvent;
 /// <summary>This session was invited to a room.</summary>
 public sealed record InvitedEvent(Invited Invitation) : ParleyEvent;
 
+/// <summary>
+/// Another connection of the same user (another device) read a conversation up to <c>Change.Seq</c>: the
+/// messages up to there are no longer unread here either. <c>Change.Conversation</c> is a room name or the
+/// peer's nickname.
+/// </summary>
+public sealed record ReadMarkerEvent(ReadMarkerChanged Change) : ParleyEvent;
+
 /// <summary>The base of the connection-state events a <see cref="ParleySession"/> reports.</summary>
 public abstract record ConnectionStateEvent : ParleyEvent;
 
@@ -54,5 +61,13 @@ public sealed record DisconnectedEvent(DisconnectInfo Info, bool WillReconnect) 
 /// </summary>
 public sealed record RejoinedEvent(Joined Joined, ulong Missed) : ParleyEvent;
 
-/// <summary>After a reconnect, joining a room the session had been in failed; the session forgets the room.</summary>
+/// <summary>
+/// The server remembered that the account is a member of a room this session was not in (<c>Welcome.rooms</c>:
+/// joined on another device, or before the client restarted), and the session joined it
+/// (<see cref="ParleySessionOptions.JoinRememberedRooms"/>). Nothing is replayed: the room is new to this
+/// session, which may load a backlog from <c>Joined.last_seq</c> and <c>Joined.read_seq</c>.
+/// </summary>
+public sealed record RoomRestoredEvent(Joined Joined) : ParleyEvent;
+
+/// <summary>After a reconnect, joining a room the session had been in (or one the server remembered) failed; the session forgets the room.</summary>
 public sealed record RejoinFailedEvent(string Room, ParleyRequestException Error) : ParleyEvent;

@@ -13,12 +13,14 @@ public class EventTests
         await h.Server.SendEventAsync(new DirectDelivered { From = "bob", To = "alice", Text = "psst" });
         await h.Server.SendEventAsync(new Presence { Kind = PresenceKind.Joined, Room = "#a", Nick = "carol" });
         await h.Server.SendEventAsync(new TopicChanged { Room = "#a", Topic = "t", By = "bob" });
+        await h.Server.SendEventAsync(new ReadMarkerChanged { Conversation = "#a", Seq = 7 });
 
         ChannelReaderAssert reader = new(h.Connection.Events);
         Assert.Equal("hi", (await reader.NextAsync<RoomMessageEvent>()).Message.Text);
         Assert.Equal("psst", (await reader.NextAsync<DirectMessageEvent>()).Message.Text);
         Assert.Equal("carol", (await reader.NextAsync<PresenceEvent>()).Presence.Nick);
         Assert.Equal("t", (await reader.NextAsync<TopicChangedEvent>()).Change.Topic);
+        Assert.Equal(("#a", 7ul), (await reader.NextAsync<ReadMarkerEvent>()).Change is var m ? (m.Conversation, m.Seq) : default);
     }
 
     [Fact]

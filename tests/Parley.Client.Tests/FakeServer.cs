@@ -83,7 +83,7 @@ internal sealed class FakeServer
     public async Task SendRawAsync(byte[] bytes) => await _toClient.Writer.WriteAsync(bytes);
 
     /// <summary>Reads the Hello, answers Welcome (with the Hello's request id) and returns the Hello.</summary>
-    public async Task<Hello> AcceptHelloAsync(string? grantedNick = null, ServerLimits? limits = null)
+    public async Task<Hello> AcceptHelloAsync(string? grantedNick = null, ServerLimits? limits = null, IEnumerable<string>? rooms = null)
     {
         (uint id, Hello hello) = await ExpectAsync<Hello>();
         await SendAsync(id, new Welcome
@@ -93,6 +93,7 @@ internal sealed class FakeServer
             Nick = grantedNick ?? hello.Nick,
             ConnectionId = "c1",
             Limits = limits ?? NoHeartbeat,
+            Rooms = { rooms ?? [] },
         });
         return hello;
     }

@@ -106,3 +106,79 @@ public partial class SessionTests
         HasMore = hasMore,
     };
 }
+
+// Rooms the server remembers for the account (Welcome.rooms).
+public partial class SessionTests
+{
+    [Fact]
+    public async Task Remembered_rooms_are_joined_after_the_sessions_own_and_one_refused_is_reported()
+    {
+        var servers = new ServerQueue();
+        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
+        {
+            Connection = { Nick = "alice" },
+            Backoff = new ReconnectBackoff { Jitter = () => 0 },
+        });
+        var events = new ChannelReaderAssert(session.Events);
+        session.Start();
+        FakeServer first = await servers.NextAsync();
+        await first.AcceptHelloAsync();
+        await events.NextOfTypeAsync<ConnectedEvent>();
+        Task<Joined> joining = session.JoinAsync("#own");
+        (uint ownId, _) = await first.ExpectAsync<Join>();
+        await first.SendAsync(ownId, new Joined { Room = "#own" });
+        await joining.WaitAsync(Harness.Timeout);
+        await first.CloseAsync();
+
+        // The server lists the session's own room among the account's: rejoined once, first, as before.
+        FakeServer second = await servers.NextAsync();
+        await second.AcceptHelloAsync(rooms: ["#kept", "#own", "#gone"]);
+        var joins = new List<string>();
+        (uint rejoinId, Join rejoin) = await second.ExpectAsync<Join>();
+        joins.Add(rejoin.Room);
+        await second.SendAsync(rejoinId, new Joined { Room = "#own" });
+        (uint keptId, Join kept) = await second.ExpectAsync<Join>();
+        joins.Add(kept.Room);
+        await second.SendAsync(keptId, new Joined { Room = "#Kept", LastSeq = 9, ReadSeq = 4 });
+        (uint goneId, Join gone) = await second.ExpectAsync<Join>();
+        joins.Add(gone.Room);
+        await second.SendAsync(goneId, new Error { Code = ErrorCode.Banned, Message = "banned from #gone" });
+
+        Assert.Equal(["#own", "#kept", "#gone"], joins);
+        Assert.Equal("#own", (await events.NextOfTypeAsync<RejoinedEvent>()).Joined.Room);
+        RoomRestoredEvent restored = await events.NextOfTypeAsync<RoomRestoredEvent>();
+        Assert.Equal(("#Kept", 9ul, 4ul), (restored.Joined.Room, restored.Joined.LastSeq, restored.Joined.ReadSeq));
+        Assert.Equal(ErrorCode.Banned, (await events.NextOfTypeAsync<RejoinFailedEvent>()).Error.Code);
+        Assert.Equal(["#own", "#Kept"], session.Rooms.Select(r => r.Name));
+
+        Task quitting = session.QuitAsync();
+        await second.HangUpAfterClientAsync();
+        await quitting.WaitAsync(Harness.Timeout);
+    }
+
+    [Fact]
+    public async Task A_session_told_not_to_joins_no_remembered_room()
+    {
+        var servers = new ServerQueue();
+        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
+        {
+            Connection = { Nick = "bot" },
+            JoinRememberedRooms = false,
+        });
+        var events = new ChannelReaderAssert(session.Events);
+        session.Start();
+        FakeServer server = await servers.NextAsync();
+        await server.AcceptHelloAsync(rooms: ["#noise"]);
+        await events.NextOfTypeAsync<ConnectedEvent>();
+
+        Task<Joined> joining = session.JoinAsync("#work");
+        (uint id, Join first) = await server.ExpectAsync<Join>();
+        await server.SendAsync(id, new Joined { Room = "#work" });
+        await joining.WaitAsync(Harness.Timeout);
+
+        Assert.Equal("#work", first.Room);
+        Task quitting = session.QuitAsync();
+        await server.HangUpAfterClientAsync();
+        await quitting.WaitAsync(Harness.Timeout);
+    }
+}

@@ -120,6 +120,9 @@ public sealed partial class ParleyConnection
             case Invited invited:
                 Publish(new InvitedEvent(invited));
                 return;
+            case ReadMarkerChanged marker:
+                Publish(new ReadMarkerEvent(marker));
+                return;
             case Ping ping:
                 // Answered here, not by a consumer, so that no backlog of events can delay it past the
                 // server's idle timeout.

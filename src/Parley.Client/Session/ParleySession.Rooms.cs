@@ -222,6 +222,37 @@ public sealed partial class ParleySession
             }
         }
 
+        return !_options.JoinRememberedRooms || await JoinRememberedAsync(connection, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>Joins the account's rooms that the server remembers and this session is not in; false when the connection went first.</summary>
+    private async Task<bool> JoinRememberedAsync(ParleyConnection connection, CancellationToken stop)
+    {
+        foreach (string room in connection.Welcome.Rooms)
+        {
+            if (TryGetRoom(room, out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                Joined joined = await RejoinOneAsync(connection, room, stop).ConfigureAwait(false);
+                Remember(joined, room);
+                Emit(new RoomRestoredEvent(joined));
+            }
+            catch (ParleyRequestException ex)
+            {
+                // Banned from it, or it became invite-only, while the account was away: the server forgets it too.
+                ClientLog.RejoinFailed(_logger, room, ex.Code);
+                Emit(new RejoinFailedEvent(room, ex));
+            }
+            catch (Exception ex) when (ex is ParleyException or OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 }

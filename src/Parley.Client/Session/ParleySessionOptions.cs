@@ -28,4 +28,12 @@ public sealed class ParleySessionOptions
 
     /// <summary>How long opening the transport (TCP connect and the TLS handshake) may take. Default 10 s.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Join the rooms the server remembers for the account (<c>Welcome.rooms</c>) on every connect, after
+    /// rejoining this session's own, each reported as a <see cref="RoomRestoredEvent"/>. Default true: an
+    /// account's rooms follow it across restarts and devices. A script or a bot that wants only its own rooms
+    /// turns it off.
+    /// </summary>
+    public bool JoinRememberedRooms { get; set; } = true;
 }

@@ -17,7 +17,7 @@ internal sealed partial class Session
 
         // The join itself has happened and stands: a store that can't take the row costs the account only
         // the memory of this room at its next login, which the log says.
-        WriteMembership(account, room, "stored", () =>
+        WriteMembership(account, room.Name, "stored", () =>
             Accounts.Store.SaveMembership(account, room.Key, room.Name, _context.Time.GetUtcNow().ToUnixTimeMilliseconds()));
     }
 
@@ -25,15 +25,18 @@ internal sealed partial class Session
     /// This connection left <paramref name="room"/>, or was put out of it (any thread). The account stops being
     /// a member unless another of its connections is still in the room.
     /// </summary>
-    public void ForgetMembership(Room room)
+    public void ForgetMembership(Room room) => ForgetMembership(room.Key, room.Name);
+
+    /// <summary>The account may not come back in (banned, or not invited to an invite-only room): no use remembering the room.</summary>
+    private void ForgetMembership(string roomKey, string roomName)
     {
-        if (AccountKey is { } account && !_context.Hub.SessionsOf(account).Any(s => s != this && s.FindMembership(room.Key) is not null))
+        if (AccountKey is { } account && !_context.Hub.SessionsOf(account).Any(s => s != this && s.FindMembership(roomKey) is not null))
         {
-            WriteMembership(account, room, "deleted", () => Accounts.Store.DeleteMembership(account, room.Key));
+            WriteMembership(account, roomName, "deleted", () => Accounts.Store.DeleteMembership(account, roomKey));
         }
     }
 
-    private void WriteMembership(string account, Room room, string change, Action write)
+    private void WriteMembership(string account, string roomName, string change, Action write)
     {
         try
         {
@@ -44,7 +47,7 @@ internal sealed partial class Session
         }
         catch (StoreUnavailableException ex)
         {
-            Log.MembershipNotStored(_context.Logger, Connection.Id, account, room.Name, change, ex.Message);
+            Log.MembershipNotStored(_context.Logger, Connection.Id, account, roomName, change, ex.Message);
         }
     }
 }

@@ -57,7 +57,10 @@ internal sealed partial class Session
         }
 
         // The list is locked across the join: a kick from another session's read loop right after the join
-        // must find the room in it to take it out again (Session.ForgetRoom).
+        // must find the room in it to take it out again (Session.ForgetRoom). The account's membership is
+        // written after, outside the lock (a store write, and a look at the account's other sessions).
+        JoinOutcome outcome;
+        Room? room;
         lock (_roomsGate)
         {
             if (_rooms.Count >= _context.Options.MaxRoomsPerSession)
@@ -68,11 +71,11 @@ internal sealed partial class Session
 
             // Read before the room's lock is taken: the marker needs no ordering with the room's events.
             ulong readSeq = _context.Store.GetReadMarker(Identity!, key);
-            switch (_context.Hub.Join(name, key, this, id, readSeq, out Room? room, out string? lookalike))
+            outcome = _context.Hub.Join(name, key, this, id, readSeq, out room, out string? lookalike);
+            switch (outcome)
             {
                 case JoinOutcome.Joined:
                     _rooms.Add(room!);
-                    RememberMembership(room!);
                     break;
                 case JoinOutcome.Refused:
                     // The ban or invite-only error has been sent.
@@ -85,6 +88,15 @@ internal sealed partial class Session
                     Reply(id, ErrorCode.InvalidName, $"the room name {name} is too much like {lookalike}, which exists; join that one or pick another name");
                     break;
             }
+        }
+
+        if (outcome == JoinOutcome.Joined)
+        {
+            RememberMembership(room!);
+        }
+        else if (outcome == JoinOutcome.Refused)
+        {
+            ForgetMembership(key, name);
         }
     }
 
