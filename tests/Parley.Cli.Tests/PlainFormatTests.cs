@@ -84,6 +84,9 @@ public class PlainFormatTests
         Assert.Equal(["-- disconnected: SERVER_FULL (try later)"], Lines(new DisconnectedEvent(new DisconnectInfo(QuitReason.Unspecified, "try later", ErrorCode.ServerFull), false)));
         Assert.Equal(["[#a] -- rejoined (3 messages while away)"], Lines(new RejoinedEvent(new Joined { Room = "#a" }, 3)));
         Assert.Equal(["[#a] -- rejoined"], Lines(new RejoinedEvent(new Joined { Room = "#a" }, 0)));
+        Assert.Equal(["[#a] -- back in #a, remembered for your account (2 unread)"], Lines(new RoomRestoredEvent(new Joined { Room = "#a", LastSeq = 7, ReadSeq = 5 })));
+        Assert.Equal(["[#a] -- back in #a, remembered for your account"], Lines(new RoomRestoredEvent(new Joined { Room = "#a", LastSeq = 7 })));
+        Assert.Empty(Lines(new ReadMarkerEvent(new ReadMarkerChanged { Conversation = "#a", Seq = 7 })));
     }
 
     [Fact]

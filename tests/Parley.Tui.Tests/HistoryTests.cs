@@ -198,3 +198,62 @@ public sealed class HistoryTests
         Assert.Equal("mark Bob 5", chat.Backend.Calls[^1]);
     }
 }
+
+/// <summary>What follows the user across devices and restarts: remembered rooms and read markers moved elsewhere.</summary>
+public sealed class AcrossDevicesTests
+{
+    private static Delivered Message(int seq, DateTimeOffset at) =>
+        new() { Room = "#a", From = "bob", Text = $"m{seq}", Seq = (ulong)seq, MessageId = (ulong)(1000 + seq), TimestampMs = at.ToUnixTimeMilliseconds() };
+
+    [Fact]
+    public void A_remembered_room_opens_its_buffer_in_the_background_with_its_backlog_and_unread_count()
+    {
+        var chat = new Chat();
+        chat.Backend.RoomHistory["#a"] = [.. Enumerable.Range(1, 8).Select(i => Message(i, Chat.Start.AddMinutes(-30 + i)))];
+
+        chat.Model.Apply(new RoomRestoredEvent(new Joined { Room = "#a", Members = { "alice", "bob" }, MemberCount = 2, LastSeq = 8, ReadSeq = 5, Topic = "t" }));
+
+        ChatBuffer a = Assert.Single(chat.Model.Buffers.All, b => b.Kind == BufferKind.Room);
+        Assert.Same(chat.Model.Buffers.Server, chat.Current);
+        Assert.Contains("backlog #a 8 50", chat.Backend.Calls);
+        Assert.Equal([.. Enumerable.Range(1, 8).Select(i => $"<bob> m{i}"), "back in #a (2 members)", "topic: t"], a.Lines.Select(l => l.ToString()));
+        Assert.Equal((3, 5), (a.Unread, a.ReadMarker));
+        Assert.Matches(@"2\.#a +3│", chat.Screen());
+    }
+
+    [Fact]
+    public void A_marker_moved_on_another_device_clears_the_unread_count_and_is_not_sent_back()
+    {
+        var chat = new Chat();
+        chat.Join("#a", "alice", "bob");
+        chat.Join("#b", "alice");
+        for (int i = 1; i <= 4; i++)
+        {
+            chat.Model.Apply(new RoomMessageEvent(Message(i, chat.Time.GetUtcNow())));
+        }
+
+        ChatBuffer a = chat.Model.Buffers.Find(BufferKind.Room, "#a")!;
+        Assert.Equal(4, a.Unread);
+
+        chat.Model.Apply(new ReadMarkerEvent(new ReadMarkerChanged { Conversation = "#A", Seq = 3 }));
+        Assert.Equal(1, a.Unread);
+        chat.Model.Apply(new ReadMarkerEvent(new ReadMarkerChanged { Conversation = "#a", Seq = 4 }));
+        Assert.Equal((0, false), (a.Unread, a.Highlighted));
+
+        chat.Model.Tick();
+        chat.Time.Advance(TimeSpan.FromSeconds(3));
+        chat.Model.Tick();
+        Assert.DoesNotContain(chat.Backend.Calls, c => c.StartsWith("mark #a", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_remembered_room_that_can_not_be_joined_is_reported_in_the_server_buffer()
+    {
+        var chat = new Chat();
+
+        chat.Model.Apply(new RejoinFailedEvent("#gone", new ParleyRequestException(ErrorCode.Banned, "banned from #gone")));
+
+        Assert.Contains(chat.Model.Buffers.Server.Lines, l => l.ToString().StartsWith("could not join #gone:", StringComparison.Ordinal));
+        Assert.DoesNotContain(chat.Model.Buffers.All, b => b.Kind == BufferKind.Room);
+    }
+}

@@ -204,7 +204,8 @@ internal sealed partial class PlainChat
         }
     }
 
-    private string CurrentRoom() => _room ?? throw new UsageException("no current room; /join #room first");
+    // Before any /join, the last room the session is in: one the server remembered for the account, say.
+    private string CurrentRoom() => _room ?? _session.Rooms.LastOrDefault()?.Name ?? throw new UsageException("no current room; /join #room first");
 
     private static string Required(string value, string usage) =>
         value.Length > 0 ? value : throw new UsageException($"usage: {usage}");

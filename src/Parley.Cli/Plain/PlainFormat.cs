@@ -68,6 +68,9 @@ internal static partial class PlainFormat
             ? $"[{Safe(r.Joined.Room)}] -- rejoined ({r.Missed} messages while away)"
             : $"[{Safe(r.Joined.Room)}] -- rejoined"],
         RejoinFailedEvent f => [$"! error {Of(f.Error.Code)}: could not rejoin {Safe(f.Room)}: {Safe(f.Error.Message)}"],
+        RoomRestoredEvent r => [r.Joined.LastSeq > r.Joined.ReadSeq && r.Joined.ReadSeq > 0
+            ? $"[{Safe(r.Joined.Room)}] -- back in {Safe(r.Joined.Room)}, remembered for your account ({r.Joined.LastSeq - r.Joined.ReadSeq} unread)"
+            : $"[{Safe(r.Joined.Room)}] -- back in {Safe(r.Joined.Room)}, remembered for your account"],
         _ => [],
     };
 

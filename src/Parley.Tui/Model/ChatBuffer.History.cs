@@ -33,6 +33,23 @@ public sealed partial class ChatBuffer
         Highlighted |= count > 0 && Kind == BufferKind.Direct;
     }
 
+    /// <summary>
+    /// The user read the conversation up to <paramref name="seq"/> on another device: the messages up to there stop
+    /// counting as unread (and no MarkRead goes back for them).
+    /// </summary>
+    public void ReadElsewhere(ulong seq)
+    {
+        ReadSeq = Math.Max(ReadSeq, seq);
+        SeenSeq = Math.Max(SeenSeq, Math.Min(seq, LastSeq));
+        int still = _lines.Count(l => l.Seq > seq && l.Kind is LineKind.Message or LineKind.Action && !l.Own);
+        if (still < Unread)
+        {
+            Unread = still;
+        }
+
+        Highlighted &= Unread > 0;
+    }
+
     /// <summary>The message with this server id is in the log already.</summary>
     public bool Contains(ulong messageId) => messageId != 0 && _messageIds.Contains(messageId);
 

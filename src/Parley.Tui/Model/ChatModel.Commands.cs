@@ -163,28 +163,40 @@ public sealed partial class ChatModel
         ChatBuffer here = Current;
         Then(
             _backend.JoinAsync(room),
-            joined =>
-            {
-                ChatBuffer buffer = Buffers.Open(BufferKind.Room, joined.Room.Length > 0 ? joined.Room : room);
-                buffer.Joined = true;
-                buffer.AwaitingRejoin = false;
-                buffer.SetMembers(joined.Members, joined.MemberStates);
-                buffer.Modes = joined.Modes;
-                buffer.AddMember(Nick);
-                NoteAway(joined.MemberStates);
-                buffer.MemberCount = (int)Math.Max(joined.MemberCount, (uint)joined.Members.Count);
-                buffer.Topic = TerminalText.Line(joined.Topic);
-                buffer.NoteSeq(joined.LastSeq);
-                buffer.ReadSeq = Math.Max(buffer.ReadSeq, joined.ReadSeq);
-                // The backlog goes above the join's notices and anything live that beats it here.
-                buffer.BacklogAt = buffer.Lines.Count;
-                buffer.BacklogThrough = joined.LastSeq;
-                Notice(buffer, $"you joined {buffer.Name} ({Words.Count(buffer.MemberCount, "member")})");
-                Notice(buffer, buffer.Topic.Length > 0 ? $"topic: {buffer.Topic}" : "no topic");
-                Show(buffer);
-                LoadBacklog(buffer, joined.ReadSeq);
-            },
+            joined => OpenJoined(joined, room, "you joined", show: true),
             ex => Failed(here, $"/join {TerminalText.Line(room)}", ex));
+    }
+
+    /// <summary>A room joined (by /join, or restored from the account's memberships): its buffer, its notices and its backlog.</summary>
+    private void OpenJoined(Joined joined, string room, string what, bool show)
+    {
+        ChatBuffer buffer = Buffers.Open(BufferKind.Room, joined.Room.Length > 0 ? joined.Room : room);
+        buffer.Joined = true;
+        buffer.AwaitingRejoin = false;
+        buffer.SetMembers(joined.Members, joined.MemberStates);
+        buffer.Modes = joined.Modes;
+        buffer.AddMember(Nick);
+        NoteAway(joined.MemberStates);
+        buffer.MemberCount = (int)Math.Max(joined.MemberCount, (uint)joined.Members.Count);
+        buffer.Topic = TerminalText.Line(joined.Topic);
+        buffer.NoteSeq(joined.LastSeq);
+        buffer.ReadSeq = Math.Max(buffer.ReadSeq, joined.ReadSeq);
+        // The backlog goes above the join's notices and anything live that beats it here.
+        buffer.BacklogAt = buffer.Lines.Count;
+        buffer.BacklogThrough = joined.LastSeq;
+        Notice(buffer, $"{what} {buffer.Name} ({Words.Count(buffer.MemberCount, "member")})");
+        Notice(buffer, buffer.Topic.Length > 0 ? $"topic: {buffer.Topic}" : "no topic");
+        if (show)
+        {
+            Show(buffer);
+        }
+        else if (joined.LastSeq > joined.ReadSeq && joined.ReadSeq > 0)
+        {
+            // Not shown: what the user has not read yet counts as unread, as the server keeps it.
+            buffer.CountUnread((int)Math.Min(joined.LastSeq - joined.ReadSeq, int.MaxValue));
+        }
+
+        LoadBacklog(buffer, joined.ReadSeq);
     }
 
     private void Part(string args)

@@ -62,6 +62,13 @@ public sealed partial class ChatModel
             case RejoinFailedEvent f:
                 OnRejoinFailed(f);
                 break;
+            case RoomRestoredEvent r:
+                // Remembered by the server for the account: back in the room the user was in on another device or before a restart.
+                OpenJoined(r.Joined, r.Joined.Room, "back in", show: false);
+                break;
+            case ReadMarkerEvent { Change: var m }:
+                OnReadElsewhere(m);
+                break;
         }
     }
 
@@ -344,10 +351,19 @@ public sealed partial class ChatModel
         FlushOutbox(b => b == buffer);
     }
 
+    /// <summary>The user read this far on another device: no longer unread here.</summary>
+    private void OnReadElsewhere(ReadMarkerChanged marker)
+    {
+        BufferKind kind = marker.Conversation.StartsWith('#') ? BufferKind.Room : BufferKind.Direct;
+        Buffers.Find(kind, marker.Conversation)?.ReadElsewhere(marker.Seq);
+    }
+
     private void OnRejoinFailed(RejoinFailedEvent f)
     {
         if (Buffers.Find(BufferKind.Room, f.Room) is not { } buffer)
         {
+            // A remembered room that could not be joined (banned, invite-only since): say so where the user looks first.
+            Error(Buffers.Server, $"could not join {TerminalText.Line(f.Room)}: {Words.Of(f.Error.Code)}: {TerminalText.Line(f.Error.Message)}");
             return;
         }
 
