@@ -110,6 +110,39 @@ public sealed partial class TuiEndToEndTests
         await terminal.WaitForScreenAsync(again, s => Row(s, 0).StartsWith(" bob", StringComparison.Ordinal) && s.Contains("<bob> psst", StringComparison.Ordinal), "showing bob's direct message");
     }
 
+    [Fact]
+    public async Task An_accounts_rooms_come_back_when_the_client_starts_again_with_what_was_said_meanwhile()
+    {
+        await using ServerProcess server = await ServerProcess.StartAsync();
+        await using var terminal = new TmuxTerminal();
+        using var secrets = new TempDirectory();
+        string passwordFile = Path.Combine(secrets.Path, "password");
+        await File.WriteAllTextAsync(passwordFile, "correct horse battery\n");
+        string[] login = ["--account", "alice", "--password-file", passwordFile, .. server.ClientArgs];
+
+        string alice = await terminal.StartChatAsync(server.Address, "alice", "alice", ["--register", .. login]);
+        await terminal.WaitForScreenAsync(alice, s => Row(s, StatusRow).Contains(": connected]", StringComparison.Ordinal), "saying it is connected");
+        await JoinAsync(terminal, alice, "#team");
+        await JoinAsync(terminal, alice, "#ops");
+        await SayAsync(terminal, alice, "/quit");
+        Assert.Equal(0, await terminal.WaitForExitAsync(alice));
+
+        await using ChatProcess bob = await ChatProcess.StartAsync(server, "bob");
+        await bob.JoinAsync("#team");
+        await bob.TypeAsync("said while alice was away");
+        await bob.WaitForLineAsync(l => l == "[#team] <bob> said while alice was away", reason: "with the message stored and delivered");
+
+        // Another device: its own data directory, no resume token, no /join.
+        string again = await terminal.StartChatAsync(server.Address, "alice", "alice-laptop", login);
+        await terminal.WaitForScreenAsync(again,
+            s => s.Contains(" 2.#team", StringComparison.Ordinal) && s.Contains(" 3.#ops", StringComparison.Ordinal), "listing the remembered rooms");
+        await terminal.PressAsync(again, "M-2");
+        await terminal.WaitForScreenAsync(again,
+            s => Row(s, 0).StartsWith(" #team", StringComparison.Ordinal) && s.Contains("<bob> said while alice was away", StringComparison.Ordinal)
+                && s.Contains("back in #team (2 members)", StringComparison.Ordinal),
+            "showing #team with what bob said, without a /join");
+    }
+
     /// <summary>Stores messages in the room's history in the data directory, as a server would have.</summary>
     private static void Seed(string data, string room, IEnumerable<(string From, string Text, DateTimeOffset At)> messages)
     {
