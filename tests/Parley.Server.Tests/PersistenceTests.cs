@@ -16,7 +16,7 @@ public sealed class PersistenceTests
         await bob.HelloAsync("bob");
         await bob.JoinAsync("#a");
 
-        store.FailAppends = true;
+        store.FailWrites = true;
         await alice.SendAsync(new Say { Room = "#a", Text = "lost to a full disk", ClientMsgId = "m1" });
         Assert.Equal(ErrorCode.StoreUnavailable, (await alice.ExpectAsync<Error>()).Code);
 
@@ -24,7 +24,7 @@ public sealed class PersistenceTests
         Assert.Contains("refused", Assert.Single(server.Errors), StringComparison.Ordinal);
         server.Errors.Clear();
 
-        store.FailAppends = false;
+        store.FailWrites = false;
         await alice.SendAsync(new Say { Room = "#a", Text = "after the disk was freed", ClientMsgId = "m2" });
         Sent sent = await alice.ExpectAsync<Sent>();
         Assert.Equal(1ul, sent.Seq);
@@ -80,5 +80,56 @@ public sealed class PersistenceTests
         Assert.False(page2.HasMore);
         Assert.Equal(["m21", "m22", "m23", "m24", "m25"], latest.Messages.Select(m => m.Text));
         Assert.Equal(25ul, latest.LastSeq);
+    }
+}
+
+/// <summary>Room records that can't be written, and what others see of reasons and topics.</summary>
+public sealed class RoomRecordTests
+{
+    [Fact]
+    public async Task A_topic_or_a_new_room_the_store_refuses_is_answered_store_unavailable_and_the_connection_stays()
+    {
+        var store = new InMemoryChatStore();
+        await using var server = new InMemoryServer(store: store);
+        TestPeer alice = server.Connect(), bob = server.Connect();
+        await alice.HelloAsync("alice");
+        await alice.JoinAsync("#a");
+        await bob.HelloAsync("bob");
+        await bob.JoinAsync("#a");
+
+        store.FailWrites = true;
+        Assert.Equal(ErrorCode.StoreUnavailable, await alice.RefusedAsync(new SetTopic { Room = "#a", Topic = "not kept" }));
+        Assert.Equal(ErrorCode.StoreUnavailable, await alice.RefusedAsync(new Join { Room = "#new" }));
+
+        store.FailWrites = false;
+        await alice.OkAsync(new SetTopic { Room = "#a", Topic = "kept" });
+        Assert.Equal("kept", (await bob.ExpectAsync<TopicChanged>()).Topic);
+        Assert.Equal("#new", (await alice.JoinAsync("#new")).Room);
+    }
+
+    [Fact]
+    public async Task Part_reasons_quit_messages_and_topics_stay_within_their_limits_after_neutralising()
+    {
+        await using var server = new InMemoryServer();
+        TestPeer alice = server.Connect(), bob = server.Connect(), carol = server.Connect();
+        foreach ((TestPeer p, string n) in new[] { (alice, "alice"), (bob, "bob"), (carol, "carol") })
+        {
+            await p.HelloAsync(n);
+            await p.JoinAsync("#a");
+        }
+
+        // Control characters are shown as visible escapes, which are longer than the bytes they replace.
+        string hostile = string.Concat(Enumerable.Repeat("\u001b[2J", 200));
+        await alice.OkAsync(new SetTopic { Room = "#a", Topic = hostile });
+        await bob.OkAsync(new Part { Room = "#a", Reason = hostile });
+        await carol.SendAsync(new Goodbye { Message = hostile });
+
+        string topic = (await alice.ExpectAsync<TopicChanged>()).Topic;
+        string part = (await alice.ExpectAsync<Presence>(p => p.Kind == PresenceKind.Left)).Message;
+        string quit = (await alice.ExpectAsync<Presence>(p => p.Kind == PresenceKind.Quit)).Message;
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(topic), 1, Protocol.ProtocolConstants.MaxTopicBytes);
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(part), 1, Protocol.ProtocolConstants.MaxReasonBytes);
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(quit), 1, Protocol.ProtocolConstants.MaxReasonBytes);
+        Assert.DoesNotContain('\u001b', part + quit + topic);
     }
 }

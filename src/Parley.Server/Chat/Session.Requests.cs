@@ -71,7 +71,18 @@ internal sealed partial class Session
 
             // Read before the room's lock is taken: the marker needs no ordering with the room's events.
             ulong readSeq = _context.Store.GetReadMarker(Identity!, key);
-            outcome = _context.Hub.Join(name, key, this, id, readSeq, out room, out string? lookalike);
+            string? lookalike;
+            try
+            {
+                outcome = _context.Hub.Join(name, key, this, id, readSeq, out room, out lookalike);
+            }
+            catch (StoreUnavailableException ex)
+            {
+                // A new room's record could not be written: the room was not made.
+                Reply(id, ErrorCode.StoreUnavailable, $"{name} could not be created: {ex.Message}");
+                return;
+            }
+
             switch (outcome)
             {
                 case JoinOutcome.Joined:
@@ -107,7 +118,7 @@ internal sealed partial class Session
             return;
         }
 
-        string reason = ContentRules.NeutralizeText(Truncate(request.Reason, ProtocolConstants.MaxReasonBytes));
+        string reason = ReasonText(request.Reason);
         ForgetRoom(room);
         ForgetMembership(room);
         _context.Hub.Leave(room, this, new Presence { Kind = PresenceKind.Left, Room = room.Name, Nick = _nick, Message = reason }, notify: true);
@@ -212,7 +223,16 @@ internal sealed partial class Session
             return;
         }
 
-        _context.Hub.SetTopic(room, ContentRules.NeutralizeText(request.Topic), this, id);
+        try
+        {
+            // Cut after neutralising, as reasons are: the topic others see stays within the announced limit.
+            _context.Hub.SetTopic(room, Truncate(ContentRules.NeutralizeText(request.Topic), ProtocolConstants.MaxTopicBytes), this, id);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // Stored first, applied after: nothing changed.
+            Reply(id, ErrorCode.StoreUnavailable, $"the topic was not stored, so not set: {ex.Message}");
+        }
     }
 
     private void OnNames(uint id, Names request)

@@ -79,7 +79,7 @@ internal sealed partial class Session
             case Pong:
                 return null;
             case Goodbye goodbye:
-                Connection.CloseByClient(ContentRules.NeutralizeText(Truncate(goodbye.Message, ProtocolConstants.MaxReasonBytes)));
+                Connection.CloseByClient(ReasonText(goodbye.Message));
                 return null;
         }
 
@@ -177,6 +177,9 @@ internal sealed partial class Session
     private void Reply(uint id, ErrorCode code, string text) => Connection.Send(ClientConnection.ErrorFrame(code, text, id));
 
     private void Reply(uint id, FrameType type, IMessage message) => Connection.Send(FrameWriter.Encode(type, id, message));
+
+    /// <summary>A reason or quit message as others see it: neutralised first, then cut, so what goes out is never over the limit.</summary>
+    private static string ReasonText(string reason) => Truncate(ContentRules.NeutralizeText(reason), ProtocolConstants.MaxReasonBytes);
 
     private static string Truncate(string s, int maxBytes)
     {

@@ -13,8 +13,8 @@ public sealed class InMemoryChatStore : IChatStore
     private readonly Dictionary<string, RoomRecord> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), ulong> _markers = [];
 
-    /// <summary>When set, every append fails as a full disk would (for tests).</summary>
-    public bool FailAppends { get; set; }
+    /// <summary>When set, every append and room record write fails as a full disk would (for tests).</summary>
+    public bool FailWrites { get; set; }
 
     public void Open()
     {
@@ -22,7 +22,7 @@ public sealed class InMemoryChatStore : IChatStore
 
     public IReadOnlyList<StoredMessage> AppendBatch(IReadOnlyList<MessageToStore> batch)
     {
-        if (FailAppends)
+        if (FailWrites)
         {
             throw new StoreUnavailableException("database or disk is full");
         }
@@ -86,6 +86,11 @@ public sealed class InMemoryChatStore : IChatStore
 
     public void SaveRoom(RoomRecord room)
     {
+        if (FailWrites)
+        {
+            throw new StoreUnavailableException("database or disk is full");
+        }
+
         lock (_gate)
         {
             _rooms[room.Key] = room;
