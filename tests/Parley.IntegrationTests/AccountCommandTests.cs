@@ -97,7 +97,7 @@ public sealed class AccountCommandTests : IDisposable
         int port = ServerProcess.FreePort();
         try
         {
-            await using (ServerProcess server = await ServerProcess.StartAsync(port, data))
+            await using (ServerProcess server = await ServerProcess.StartWithDataAsync(port, data))
             {
                 await using ParleyProcess register = ParleyProcess.Start(Environment(Password),
                     ["send", server.Address, "#general", "first", "--account", "alice", "--register", .. server.ClientArgs]);
@@ -114,7 +114,7 @@ public sealed class AccountCommandTests : IDisposable
 
             Assert.DoesNotContain(Password, await File.ReadAllTextAsync(tokenFile), StringComparison.Ordinal);
 
-            await using (ServerProcess restarted = await ServerProcess.StartAsync(port, data))
+            await using (ServerProcess restarted = await ServerProcess.StartWithDataAsync(port, data))
             {
                 // No password given: the saved token logs in.
                 await using ParleyProcess send = ParleyProcess.Start(Environment(), ["send", restarted.Address, "#general", "second", "--account", "alice", .. restarted.ClientArgs]);

@@ -28,7 +28,8 @@ internal static class AccountWire
     {
         WireClient client = await WireClient.ConnectOverAsync(server, fingerprint);
         IMessage reply = await client.AccountHelloAsync(account, password, register, nick, wantToken: wantToken);
-        return (client, Assert.IsType<Welcome>(reply));
+        Assert.True(reply is Welcome, $"the login of {account} was answered {reply}");
+        return (client, (Welcome)reply);
     }
 
     public static ErrorCode CodeOf(IMessage reply) => Assert.IsType<Error>(reply).Code;

@@ -27,7 +27,7 @@ public sealed class AdminExportTests : IDisposable
         texts.AddRange(Enumerable.Range(1, 46).Select(i => $"message {i}"));
         List<Sent> acks = [];
         // Fifty messages as fast as the server acknowledges them: not a test of flood control.
-        ServerProcess server = await ServerProcess.StartAsync(0, _data, "--no-rate-limits");
+        ServerProcess server = await ServerProcess.StartWithDataAsync(0, _data, "--no-rate-limits");
         await using (server)
         {
             await using WireClient alice = await WireClient.ConnectReadyAsync(server, "alice", "#General", "#quiet", "#other");
@@ -71,7 +71,7 @@ public sealed class AdminExportTests : IDisposable
         Directory.CreateDirectory(_data);
         await AssertFailsAsync(["admin", "export", "#general", "--data", _data], "no database in");
 
-        ServerProcess server = await ServerProcess.StartAsync(0, _data);
+        ServerProcess server = await ServerProcess.StartWithDataAsync(0, _data);
         await using (server)
         {
             await using WireClient alice = await WireClient.ConnectReadyAsync(server, "alice", "#general");

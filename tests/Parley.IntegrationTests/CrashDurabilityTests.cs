@@ -22,7 +22,7 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
         string data = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
         int port = ServerProcess.FreePort();
         // Fifty senders as fast as they are acknowledged, reconnecting all at once after each kill: not a test of flood control.
-        ServerProcess server = await ServerProcess.StartAsync(port, data, "--no-rate-limits");
+        ServerProcess server = await ServerProcess.StartWithDataAsync(port, data, "--no-rate-limits");
         ParleyEndpoint endpoint = ParleyEndpoint.Parse(server.Address);
         // Every restart keeps the data directory, so the key: the sessions reconnect over TLS to the fingerprint they trust.
         ClientTlsOptions tls = TestTls.For(server);
@@ -56,7 +56,7 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
                 await server.KillAsync();
                 await server.DisposeAsync();
                 Assert.Equal("ok", IntegrityCheck(data));
-                server = await ServerProcess.StartAsync(port, data, "--no-rate-limits");
+                server = await ServerProcess.StartWithDataAsync(port, data, "--no-rate-limits");
             }
 
             int last = acked.Count + acksBetweenKills;

@@ -17,7 +17,7 @@ public sealed class MembershipEndToEndTests
     {
         string data = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
         int port = ServerProcess.FreePort();
-        ServerProcess server = await ServerProcess.StartAsync(port, data, "--no-rate-limits");
+        ServerProcess server = await ServerProcess.StartWithDataAsync(port, data, "--no-rate-limits");
         try
         {
             IPEndPoint endpoint = IPEndPoint.Parse(server.Address);
@@ -35,7 +35,7 @@ public sealed class MembershipEndToEndTests
 
             await server.KillAsync();
             await server.DisposeAsync();
-            server = await ServerProcess.StartAsync(port, data, "--no-rate-limits");
+            server = await ServerProcess.StartWithDataAsync(port, data, "--no-rate-limits");
 
             (WireClient again, Welcome welcome) = await AccountWire.LoginAsync(endpoint, "alice", fingerprint: server.Fingerprint);
             Assert.Equal(["#Zebra", "#apple"], welcome.Rooms);

@@ -77,7 +77,7 @@ public sealed class ModerationEndToEndTests : IDisposable
             Assert.Contains(admin.Lines, l => l.StartsWith("banned address:127.0.0.2/32 from the server for 1h", StringComparison.Ordinal));
         }
 
-        await using ServerProcess server = await ServerProcess.StartAsync(0, _data);
+        await using ServerProcess server = await ServerProcess.StartWithDataAsync(0, _data);
         var endpoint = IPEndPoint.Parse(server.Address);
         await using (WireClient refused = await WireClient.ConnectOverAsync(endpoint, server.Fingerprint, from: Other))
         {

@@ -12,7 +12,7 @@ public sealed class ReconnectEndToEndTests
     public async Task A_client_outlives_a_server_restart_and_rejoins_its_room()
     {
         using var data = new TempDirectory();
-        ServerProcess first = await ServerProcess.StartAsync(0, data.Path);
+        ServerProcess first = await ServerProcess.StartWithDataAsync(0, data.Path);
         int port = first.Port;
         await using ChatProcess alice = await ChatProcess.StartAsync(first, "alice");
         await alice.JoinAsync("#a");
@@ -24,7 +24,7 @@ public sealed class ReconnectEndToEndTests
         Assert.Equal(0, await first.Process.WaitForExitAsync());
         await first.DisposeAsync();
 
-        await using ServerProcess second = await ServerProcess.StartAsync(port, data.Path);
+        await using ServerProcess second = await ServerProcess.StartWithDataAsync(port, data.Path);
         Assert.Equal(first.Fingerprint, second.Fingerprint);
         await alice.Process.WaitForLineAsync(l => l == $"-- connected to {second.Address} as alice", mark, reason: "reconnected");
         await alice.Process.WaitForLineAsync(l => l.StartsWith("[#a] -- rejoined", StringComparison.Ordinal), mark, reason: "rejoined #a");

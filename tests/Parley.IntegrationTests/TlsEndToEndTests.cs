@@ -40,7 +40,7 @@ public sealed class TlsEndToEndTests
         // The same key on the next start: the pin holds without --trust.
         await server.Process.TerminateAsync();
         Assert.Equal(0, await server.Process.WaitForExitAsync());
-        await using ServerProcess again = await ServerProcess.StartAsync(server.Port, server.DataDirectory);
+        await using ServerProcess again = await ServerProcess.StartWithDataAsync(server.Port, server.DataDirectory);
         Assert.Equal(printed, again.Fingerprint);
         await using ParleyProcess pinned = ParleyProcess.Start(environment, "health", again.Address, "--timeout", SlowMachine);
         Assert.True(await pinned.WaitForExitAsync() == 0, pinned.Explain("health with the pin did not exit 0"));
@@ -113,7 +113,7 @@ public sealed class TlsEndToEndTests
         // Only SIGHUP may reload in this test: no periodic check, and the files change behind links the watcher does not see.
         string config = Path.Combine(directory.Path, "parley.json");
         await File.WriteAllTextAsync(config, """{ "Tls": { "ReloadCheckInterval": "1.00:00:00" } }""");
-        await using ServerProcess server = await ServerProcess.StartAsync(0, null, "--config", config, "--tls-cert", certbot.CertificateFile, "--tls-key", certbot.KeyFile);
+        await using ServerProcess server = await ServerProcess.StartAsync(0, "--config", config, "--tls-cert", certbot.CertificateFile, "--tls-key", certbot.KeyFile);
         Assert.Equal(oldKey, server.Fingerprint);
         await using ChatProcess alice = await ChatProcess.StartAsync(server, "alice");
         await alice.JoinAsync("#a");

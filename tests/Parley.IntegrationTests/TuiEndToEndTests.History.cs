@@ -44,7 +44,7 @@ public sealed partial class TuiEndToEndTests
             // Stored before the server starts, from yesterday: what a room looks like after a day of talk.
             DateTimeOffset yesterday = DateTimeOffset.Now.Date.AddDays(-1).AddHours(9);
             Seed(data, "#a", Enumerable.Range(1, 60).Select(i => ("carol", $"early {i:00}", yesterday.AddMinutes(i))));
-            await using ServerProcess server = await ServerProcess.StartAsync(0, data);
+            await using ServerProcess server = await ServerProcess.StartWithDataAsync(0, data);
             await using var terminal = new TmuxTerminal();
             string alice = await terminal.StartChatAsync(server, "alice");
             await terminal.ResizeAsync(alice, TmuxTerminal.Width, 70);

@@ -17,7 +17,7 @@ public sealed partial class TuiEndToEndTests
     public async Task A_half_typed_line_stays_intact_while_100_messages_arrive()
     {
         // A hundred messages in a burst (at the default 2 a second they would take most of a minute).
-        await using ServerProcess server = await ServerProcess.StartAsync(0, dataDirectory: null, "--no-rate-limits");
+        await using ServerProcess server = await ServerProcess.StartAsync(0, "--no-rate-limits");
         await using var terminal = new TmuxTerminal();
         string alice = await StartInRoomAsync(terminal, server, "alice", "#a");
         await using ChatProcess carol = await ChatProcess.StartAsync(server, "carol");
@@ -96,7 +96,7 @@ public sealed partial class TuiEndToEndTests
     {
         // The same data directory, so the same key: the client's pin still holds after the restart.
         using var data = new TempDirectory();
-        ServerProcess first = await ServerProcess.StartAsync(0, data.Path);
+        ServerProcess first = await ServerProcess.StartWithDataAsync(0, data.Path);
         int port = first.Port;
         await using var terminal = new TmuxTerminal();
         string alice = await StartInRoomAsync(terminal, first, "alice", "#a");
@@ -106,7 +106,7 @@ public sealed partial class TuiEndToEndTests
         await terminal.WaitForScreenAsync(alice, s => ReconnectingIn().IsMatch(Row(s, StatusRow)), "saying 'reconnecting in N s (try K)'");
         await first.DisposeAsync();
 
-        await using ServerProcess second = await ServerProcess.StartAsync(port, data.Path);
+        await using ServerProcess second = await ServerProcess.StartWithDataAsync(port, data.Path);
         Assert.Equal(first.Fingerprint, second.Fingerprint);
         await terminal.WaitForScreenAsync(
             alice,

@@ -42,13 +42,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts a server on <paramref name="port"/> (0: any free port) and waits until it listens.</summary>
     public static Task<ServerProcess> StartAsync(int port = 0, params string[] extraArgs) =>
-        StartAsync(port, dataDirectory: null, extraArgs);
+        StartWithDataAsync(port, dataDirectory: null, extraArgs);
 
     /// <summary>
     /// Starts a server on <paramref name="dataDirectory"/>, which the caller owns and which outlives this
-    /// process (for restart tests); null for a fresh temporary one deleted on dispose.
+    /// process (for restart tests); null for a fresh temporary one deleted on dispose. Named apart from
+    /// <see cref="StartAsync(int, string[])"/> so that a flag is never taken for a data directory.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(int port, string? dataDirectory, params string[] extraArgs)
+    public static async Task<ServerProcess> StartWithDataAsync(int port, string? dataDirectory, params string[] extraArgs)
     {
         string data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
         ParleyProcess process = ParleyProcess.Start(
