@@ -9,8 +9,8 @@ namespace Parley.Cli;
 
 /// <summary>
 /// <c>parley admin ban add|del|list</c>: server-wide bans in a data directory, as an administrator's
-/// <c>Ban</c> with an empty room makes them. A running server loads server bans when it starts, so a change
-/// made here reaches it at its next start; to ban at once, ban as an administrator in a chat client.
+/// <c>Ban</c> with an empty room makes them. Each change is noted for a running server too
+/// (<see cref="AdminChange"/>), which applies it within seconds.
 /// </summary>
 internal static class AdminBanCommand
 {
@@ -19,7 +19,7 @@ internal static class AdminBanCommand
 
     public static Command Create(Func<Option<string>> data)
     {
-        var command = new Command("ban", "Server-wide bans by account or address (applied when the server next starts)");
+        var command = new Command("ban", "Server-wide bans by account or address (a running server applies them within seconds)");
         command.Subcommands.Add(Add(data()));
         command.Subcommands.Add(Delete(data()));
         command.Subcommands.Add(List(data()));
@@ -51,8 +51,9 @@ internal static class AdminBanCommand
             string why = Words.Safe(result.GetValue(reason) ?? string.Empty);
             using SqliteChatStore store = Open(result.GetValue(data)!, create: true);
             store.SaveBan(new Restriction(Restriction.ServerScope, parsed.Text, By, why, now, length > TimeSpan.Zero ? now + (long)length.TotalMilliseconds : 0));
+            store.NoteAdminChange(AdminChange.Ban, parsed.Text, now);
             string until = length > TimeSpan.Zero ? $" for {Durations.Format(length)}" : string.Empty;
-            Console.Out.WriteLine($"banned {parsed.Text} from the server{until}; a running server applies it when it next starts");
+            Console.Out.WriteLine($"banned {parsed.Text} from the server{until}; a running server disconnects whoever it matches within seconds");
         }));
         return command;
     }
@@ -70,7 +71,8 @@ internal static class AdminBanCommand
                 throw new AdminException($"no server ban of {parsed.Text}");
             }
 
-            Console.Out.WriteLine($"lifted the ban of {parsed.Text}; a running server applies it when it next starts");
+            store.NoteAdminChange(AdminChange.Ban, parsed.Text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            Console.Out.WriteLine($"lifted the ban of {parsed.Text}; a running server applies it within seconds");
         }));
         return command;
     }

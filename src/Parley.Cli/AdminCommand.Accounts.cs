@@ -10,8 +10,9 @@ namespace Parley.Cli;
 
 /// <summary>
 /// <c>parley admin user add|del|reset|set|list</c> and <c>parley admin invite create</c>, on the data directory's
-/// database. SQLite in WAL mode lets them run while the server does, and the server reads accounts from the
-/// database at every login, so a change applies to the next login without a restart. Passwords are asked for
+/// database. SQLite in WAL mode lets them run while the server does: the server reads accounts from the
+/// database at every login, and the changes that concern sessions already logged in (deleted, reset, admin)
+/// are noted for it (<see cref="AdminChange"/>) and applied within seconds. Passwords are asked for
 /// with a hidden prompt, or read from the first line of standard input when it is not a terminal.
 /// </summary>
 internal static partial class AdminCommand
@@ -54,7 +55,7 @@ internal static partial class AdminCommand
     {
         Argument<string> name = AccountName();
         Option<string> data = Data();
-        var command = new Command("del", "Delete an account and its saved logins (sessions already connected stay until they leave)") { name, data };
+        var command = new Command("del", "Delete an account and its saved logins; a running server disconnects its sessions") { name, data };
         command.SetAction(result => Run("user del", result.GetValue(data)!, create: false, store =>
         {
             (string display, string key) = ValidName(result.GetValue(name)!);
@@ -63,6 +64,7 @@ internal static partial class AdminCommand
                 throw new AdminException($"no account {display}");
             }
 
+            store.NoteAdminChange(AdminChange.Account, key, Now);
             Console.Out.WriteLine($"deleted account {display}");
         }));
         return command;
@@ -72,7 +74,7 @@ internal static partial class AdminCommand
     {
         Argument<string> name = AccountName();
         Option<string> data = Data();
-        var command = new Command("reset", "Set a new password (asks for it); every resume token of the account is revoked") { name, data };
+        var command = new Command("reset", "Set a new password (asks for it); every resume token of the account is revoked and its sessions are disconnected") { name, data };
         command.SetAction(result => Run("user reset", result.GetValue(data)!, create: false, store =>
         {
             (string display, string key) = ValidName(result.GetValue(name)!);
@@ -83,7 +85,8 @@ internal static partial class AdminCommand
 
             string password = ReadNewPassword($"New password for {display}:");
             store.SetPasswordHash(key, new PasswordHasher().Hash(password), revokeTokens: true);
-            Console.Out.WriteLine($"password of {display} reset; its saved logins are revoked");
+            store.NoteAdminChange(AdminChange.Logout, key, Now);
+            Console.Out.WriteLine($"password of {display} reset; its saved logins are revoked and a running server disconnects its sessions");
         }));
         return command;
     }
@@ -93,7 +96,7 @@ internal static partial class AdminCommand
         Argument<string> name = AccountName();
         Option<string> data = Data();
         var admin = new Option<bool>("--admin") { HelpName = "true|false", Description = "Make (true) or unmake (false) the account a server administrator", Required = true };
-        var command = new Command("set", "Change an account: --admin true|false (applies from its next login)") { name, data, admin };
+        var command = new Command("set", "Change an account: --admin true|false (a running server applies it within seconds)") { name, data, admin };
         command.SetAction(result => Run("user set", result.GetValue(data)!, create: false, store =>
         {
             (string display, string key) = ValidName(result.GetValue(name)!);
@@ -103,6 +106,7 @@ internal static partial class AdminCommand
                 throw new AdminException($"no account {display}");
             }
 
+            store.NoteAdminChange(AdminChange.Account, key, Now);
             Console.Out.WriteLine(makeAdmin ? $"{display} is a server administrator" : $"{display} is not a server administrator");
         }));
         return command;

@@ -174,6 +174,9 @@ internal static partial class Log
     [LoggerMessage(59, LogLevel.Warning, "A moderation change by {Actor} in {Scope} was not stored, so not made: {Detail}")]
     public static partial void ModerationNotStored(ILogger logger, string actor, string scope, string detail);
 
+    [LoggerMessage(46, LogLevel.Information, "Applying a change made with parley admin: {Kind} {Subject}")]
+    public static partial void AdminChangeApplied(ILogger logger, string kind, string subject);
+
     [LoggerMessage(45, LogLevel.Warning, "Connection {ConnectionId}: the membership of account {Account} in {Room} was not {Change}: {Detail}")]
     public static partial void MembershipNotStored(ILogger logger, string connectionId, string account, string room, string change, string detail);
 }

@@ -34,7 +34,11 @@ internal sealed class ServerContext
         FloodControl = new FloodControl(options, time);
         Hub = new Hub(this);
         Connections = new ConnectionManager(this);
+        AdminChanges = new AdminChangeWatcher(this);
     }
+
+    /// <summary>Applies what <c>parley admin</c> changes while the server runs.</summary>
+    public AdminChangeWatcher AdminChanges { get; }
 
     public IChatStore Store { get; }
 

@@ -106,6 +106,9 @@ public sealed class ServerOptions
     /// <summary>How often the heartbeat scans connections for the deadlines above.</summary>
     public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the server looks for changes made with <c>parley admin</c> (bans, deleted or reset accounts). Default 2 s.</summary>
+    public TimeSpan AdminChangePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>TLS: on by default with a self-signed certificate made on the first start. See <see cref="Tls.ServerTlsOptions"/>.</summary>
     public Tls.ServerTlsOptions Tls { get; set; } = new();
 

@@ -91,6 +91,31 @@ public sealed class AccountCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Admin_ban_and_user_del_reach_the_sessions_of_a_running_server_within_seconds()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync();
+        string data = server.Server.Options.DataDirectory!;
+        (WireClient mallory, _) = await LoginAsync(server.EndPoint, "mallory", register: true);
+        (WireClient leaving, _) = await LoginAsync(server.EndPoint, "leaving", register: true);
+        (WireClient bystander, _) = await LoginAsync(server.EndPoint, "bystander", register: true);
+
+        await using ParleyProcess ban = await RunAsync(null, "admin", "ban", "add", "account:mallory", "--reason", "spam", "--data", data);
+        Assert.True(await ban.WaitForExitAsync() == 0, ban.Explain("ban add failed"));
+        await using ParleyProcess del = await RunAsync(null, "admin", "user", "del", "leaving", "--data", data);
+        Assert.True(await del.WaitForExitAsync() == 0, del.Explain("user del failed"));
+
+        Goodbye banned = await mallory.ExpectAsync<Goodbye>();
+        Assert.Equal((QuitReason.Banned, "banned from this server: spam"), (banned.Reason, banned.Message));
+        Assert.Contains("deleted", (await leaving.ExpectAsync<Goodbye>()).Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorCode.Banned, CodeOf(await (await WireClient.ConnectAsync(server.EndPoint)).AccountHelloAsync("mallory", Password)));
+        await bystander.SendAsync(new Ping { Nonce = 5 });
+        Assert.Equal(5ul, (await bystander.ExpectAsync<Pong>()).Nonce);
+        await mallory.DisposeAsync();
+        await leaving.DisposeAsync();
+        await bystander.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_saved_login_and_the_password_survive_a_server_restart()
     {
         string data = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));

@@ -16,14 +16,15 @@ internal sealed class InMemoryServer : IAsyncDisposable
     private readonly List<(TestPeer Peer, Task Run)> _peers = [];
     private int _next;
 
-    public InMemoryServer(Action<ServerOptions>? configure = null, Storage.IChatStore? store = null, Storage.IModerationStore? moderation = null, FakeTimeProvider? time = null)
+    public InMemoryServer(Action<ServerOptions>? configure = null, Storage.IChatStore? store = null, Storage.IModerationStore? moderation = null, FakeTimeProvider? time = null,
+        Storage.IAccountStore? accounts = null)
     {
         // Flood control off: most tests send bursts and are not about it. FloodControlTests put the
         // defaults back (o.RateLimits = new()).
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         Options = new ServerOptions { HeartbeatPeriod = TimeSpan.FromSeconds(1), RateLimits = NoRateLimits() };
         configure?.Invoke(Options);
-        Context = new ServerContext(Options, Time, new RecordingLogger(Errors), new ServerMetrics(), store, moderation: moderation);
+        Context = new ServerContext(Options, Time, new RecordingLogger(Errors), new ServerMetrics(), store, accounts, moderation);
         Context.Connections.StartHeartbeat();
     }
 
@@ -90,6 +91,7 @@ internal sealed class InMemoryServer : IAsyncDisposable
         Time.Advance(Options.CloseGrace + TimeSpan.FromSeconds(1));
         await Task.WhenAll(_peers.Select(p => p.Run)).WaitAsync(TimeSpan.FromSeconds(10));
         Context.Connections.Dispose();
+        Context.AdminChanges.Dispose();
         Context.Committer.Dispose();
         Context.Accounts.Dispose();
         Assert.True(Errors.IsEmpty, "the server logged errors: " + string.Join(" | ", Errors));

@@ -2,7 +2,7 @@ using Parley.Server.Storage;
 
 namespace Parley.Storage.Sqlite.Tests;
 
-/// <summary>The memberships table (migration 004): an account's rooms across restarts.</summary>
+/// <summary>Migration 004: an account's rooms across restarts, and the changes parley admin notes for a running server.</summary>
 public sealed class MembershipStoreTests : IDisposable
 {
     private const string Phc = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
@@ -57,5 +57,22 @@ public sealed class MembershipStoreTests : IDisposable
         Assert.False(store.SetReadMarker("~alice", "#a", 3));
         Assert.True(store.SetReadMarker("~alice", "#a", 6));
         Assert.Equal(6ul, store.GetReadMarker("~alice", "#a"));
+    }
+
+    [Fact]
+    public void Admin_changes_are_read_in_order_after_an_id_and_only_the_newest_thousand_are_kept()
+    {
+        using SqliteChatStore store = _db.Open();
+        Assert.Equal(0, store.LastAdminChangeId());
+        for (int i = 1; i <= 1005; i++)
+        {
+            store.NoteAdminChange(i % 2 == 0 ? AdminChange.Ban : AdminChange.Account, $"s{i}", i);
+        }
+
+        Assert.Equal(1005, store.LastAdminChangeId());
+        Assert.Equal(1000L, _db.RawScalar("SELECT count(*) FROM admin_changes"));
+        Assert.Equal(["s1004", "s1005"], store.AdminChangesAfter(1003).Select(c => c.Subject));
+        Assert.Equal(new AdminChange(1004, AdminChange.Ban, "s1004", 1004), store.AdminChangesAfter(1003)[0]);
+        Assert.Equal(6, store.AdminChangesAfter(0)[0].Id);
     }
 }

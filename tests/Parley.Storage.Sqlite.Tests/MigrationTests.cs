@@ -18,14 +18,14 @@ public sealed class MigrationTests : IDisposable
         Assert.Equal(4, SqliteChatStore.SchemaVersion);
         Assert.Equal((long)SqliteChatStore.SchemaVersion, _db.RawScalar("PRAGMA user_version"));
         Assert.Equal(
-            "accounts,bans,conversations,invites,memberships,messages,mutes,read_markers,resume_tokens,room_operators,room_settings,rooms",
+            "accounts,admin_changes,bans,conversations,invites,memberships,messages,mutes,read_markers,resume_tokens,room_operators,room_settings,rooms",
             _db.RawScalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)"));
     }
 
     [Fact]
     public void The_scripts_are_numbered_from_one_without_gaps()
     {
-        Assert.Equal(["001_initial.sql", "002_accounts.sql", "003_moderation.sql", "004_memberships.sql"], SchemaMigrations.All.Select(m => m.Name));
+        Assert.Equal(["001_initial.sql", "002_accounts.sql", "003_moderation.sql", "004_account_state.sql"], SchemaMigrations.All.Select(m => m.Name));
         Assert.Equal([1, 2, 3, 4], SchemaMigrations.All.Select(m => m.Version));
         Assert.Equal(SchemaMigrations.LatestVersion, SqliteChatStore.SchemaVersion);
     }

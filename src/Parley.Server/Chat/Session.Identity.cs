@@ -37,6 +37,15 @@ internal sealed partial class Session
     /// </summary>
     internal void SetAccountForTests(SessionAccount? account) => _account = account;
 
+    /// <summary>An administrator made the account one, or no longer one, behind the server's back (any thread).</summary>
+    public void UpdateAdmin(bool admin)
+    {
+        if (_account is { } account && account.Admin != admin)
+        {
+            _account = account with { Admin = admin };
+        }
+    }
+
     /// <summary>Records an invitation to a room (any thread); the next Join of that room uses it up.</summary>
     public void AddInvite(string roomKey)
     {

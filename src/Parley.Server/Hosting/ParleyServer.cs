@@ -75,6 +75,7 @@ public sealed class ParleyServer : IHostedService
         await _stopping.DisposeAsync().ConfigureAwait(false);
         Tls?.Dispose();
         _context.Connections.Dispose();
+        _context.AdminChanges.Dispose();
         _context.Committer.Dispose();
         _context.Accounts.Dispose();
         _context.Store.Dispose();

@@ -39,6 +39,16 @@ internal sealed class ServerBans
         }
     }
 
+    /// <summary>All of them anew, as the store has them now (after <c>parley admin ban</c> changed it).</summary>
+    public void Replace(IEnumerable<Restriction> stored)
+    {
+        ActiveRestriction[] bans = [.. ActiveRestriction.From(stored)];
+        lock (_gate)
+        {
+            Volatile.Write(ref _bans, bans);
+        }
+    }
+
     public void Remove(BanMask mask)
     {
         lock (_gate)

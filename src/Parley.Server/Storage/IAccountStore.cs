@@ -53,6 +53,18 @@ public interface IAccountStore
 
     /// <summary>The display names of the account's rooms, first joined first.</summary>
     IReadOnlyList<string> LoadMemberships(string accountKey);
+
+    /// <summary>
+    /// Records a change made behind a running server's back (<c>parley admin</c>), for the server to apply
+    /// (<see cref="AdminChangesAfter"/>). Keeps the newest 1,000.
+    /// </summary>
+    void NoteAdminChange(string kind, string subject, long atMs);
+
+    /// <summary>The changes noted after <paramref name="id"/>, oldest first; at most 1,000.</summary>
+    IReadOnlyList<AdminChange> AdminChangesAfter(long id);
+
+    /// <summary>The id of the newest change noted; 0 when none.</summary>
+    long LastAdminChangeId();
 }
 
 /// <summary>An account. <see cref="Name"/> is the name as registered (NFC), <see cref="Key"/> its identity.</summary>
@@ -60,6 +72,23 @@ public sealed record AccountRecord(string Key, string Name, string PasswordHash,
 
 /// <summary>A resume token, stored by its SHA-256 (hex). <see cref="ExpiresMs"/> is Unix milliseconds.</summary>
 public sealed record ResumeTokenRecord(string TokenHash, string AccountKey, long CreatedMs, long ExpiresMs);
+
+/// <summary>A change <c>parley admin</c> made in the database, for a running server to apply.</summary>
+/// <param name="Id">Grows with every change: a server applies those after the last it saw.</param>
+/// <param name="Kind"><see cref="Ban"/>, <see cref="Account"/> or <see cref="Logout"/>.</param>
+/// <param name="Subject">The ban mask, or the account key.</param>
+/// <param name="AtMs">When it was made, Unix milliseconds.</param>
+public sealed record AdminChange(long Id, string Kind, string Subject, long AtMs)
+{
+    /// <summary>The server bans changed: reload them and close the connections they now match.</summary>
+    public const string Ban = "ban";
+
+    /// <summary>The account was deleted (its sessions end) or its administrator flag changed.</summary>
+    public const string Account = "account";
+
+    /// <summary>The account's password was reset: its sessions end, to log in again with the new one.</summary>
+    public const string Logout = "logout";
+}
 
 /// <summary>A single-use invite code, stored by its SHA-256 (hex).</summary>
 public sealed record InviteRecord(string CodeHash, string CreatedBy, long CreatedMs);

@@ -8,6 +8,7 @@ public sealed class InMemoryAccountStore : IAccountStore
     private readonly Dictionary<string, ResumeTokenRecord> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InviteRecord> _invites = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Account, string Room), (string Name, long JoinedMs)> _memberships = [];
+    private readonly List<AdminChange> _changes = [];
 
     public AccountRecord? FindAccount(string key)
     {
@@ -149,6 +150,36 @@ public sealed class InMemoryAccountStore : IAccountStore
                 .Select(m => m.Value.Name)];
         }
     }
+
+    public void NoteAdminChange(string kind, string subject, long atMs)
+    {
+        lock (_gate)
+        {
+            _changes.Add(new AdminChange(LastId() + 1, kind, subject, atMs));
+            if (_changes.Count > 1000)
+            {
+                _changes.RemoveAt(0);
+            }
+        }
+    }
+
+    public IReadOnlyList<AdminChange> AdminChangesAfter(long id)
+    {
+        lock (_gate)
+        {
+            return [.. _changes.Where(c => c.Id > id)];
+        }
+    }
+
+    public long LastAdminChangeId()
+    {
+        lock (_gate)
+        {
+            return LastId();
+        }
+    }
+
+    private long LastId() => _changes.Count > 0 ? _changes[^1].Id : 0;
 
     private int RemoveTokens(string accountKey, string? tokenHash)
     {
