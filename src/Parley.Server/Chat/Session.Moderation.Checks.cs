@@ -277,8 +277,6 @@ internal sealed partial class Session
 
     private long NowMs => _context.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Neutralised, then cut: a stand-in for a control character is longer than the character.</summary>
-
     private static string Expiry(long expiresMs) =>
         expiresMs == 0 ? "never" : DateTimeOffset.FromUnixTimeMilliseconds(expiresMs).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 

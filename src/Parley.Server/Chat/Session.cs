@@ -178,7 +178,10 @@ internal sealed partial class Session
 
     private void Reply(uint id, FrameType type, IMessage message) => Connection.Send(FrameWriter.Encode(type, id, message));
 
-    /// <summary>A reason or quit message as others see it: neutralised first, then cut, so what goes out is never over the limit.</summary>
+    /// <summary>
+    /// A reason or quit message as others see it: neutralised first, then cut, so what goes out is never over the
+    /// limit (the stand-in for a control character is longer than the character).
+    /// </summary>
     private static string ReasonText(string reason) => Truncate(ContentRules.NeutralizeText(reason), ProtocolConstants.MaxReasonBytes);
 
     private static string Truncate(string s, int maxBytes)
