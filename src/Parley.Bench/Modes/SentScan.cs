@@ -47,13 +47,18 @@ internal static class SentScan
 
                     pos += (int)length;
                     break;
+                case 1:
+                    pos += 8;
+                    break;
+                case 5:
+                    pos += 4;
+                    break;
                 default:
-                    // Sent has only varint and length-delimited fields.
                     return false;
             }
         }
 
-        return found;
+        return found && pos == payload.Length;
     }
 
     private static bool TryReadVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
