@@ -42,7 +42,8 @@ internal static partial class AckBench
             cancellationToken).ConfigureAwait(false);
         ProcessSample? serverAfter = server.Sample();
         ProcessSample benchAfter = ProcessSample.Self();
-        long end = lastAck.Max(t => Volatile.Read(ref t));
+        // No acknowledgement at all (a run that broke): the rate is over the time waited.
+        long end = lastAck.Max() is long last and > 0 ? last : Stopwatch.GetTimestamp();
 
         foreach (Task sender in senders.Where(s => s.IsFaulted))
         {

@@ -89,7 +89,7 @@ internal static partial class AckBench
         }
 
         long acked = pubs.Sum(p => p.Acked);
-        long end = lastAck.Max(t => Volatile.Read(ref t));
+        long end = lastAck.Max() is long last and > 0 ? last : Stopwatch.GetTimestamp();
         return new AckRun(warmupCount, Math.Max(0, pacer.Sent - warmupCount), all.Count, Ticks.ToSeconds(Math.Max(1, end - pacer.IntendedTime((ulong)warmupCount))),
             LatencySummary.From(all), LatencySummary.From(pacer.Lag), CostFigures.Between(serverBefore, serverAfter, benchBefore, benchAfter, acked),
             problems, all);
