@@ -41,6 +41,18 @@ public static class BenchRunner
         return result;
     }
 
+    public static async Task<IBenchResult> AckAsync(AckOptions options, BenchSettings settings, string? chart, CancellationToken cancellationToken)
+    {
+        AckResult result = await AckBench.RunAsync(options, settings, cancellationToken).ConfigureAwait(false);
+        if (chart is not null && result.Latency is { } latency)
+        {
+            SvgChart.Write(chart, $"parley ack: {result.Pubs} senders, {result.Rate:N0} messages/s, fsync {(result.Fsync ? "on" : "off")}",
+                [($"send to ack, p99 {latency.P99Ms:N2} ms", result.Histogram)]);
+        }
+
+        return result;
+    }
+
     public static async Task<IBenchResult> IdleAsync(IdleOptions options, BenchSettings settings, CancellationToken cancellationToken) =>
         await IdleBench.RunAsync(options, settings, cancellationToken).ConfigureAwait(false);
 

@@ -77,6 +77,49 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public async Task Ack_closed_loop_stores_every_message_it_acknowledged_and_reads_the_count_back()
+    {
+        JsonElement r = await RunJsonAsync("ack", "--pubs", "3", "--msgs", "400", "--window", "50", "--warmup-msgs", "100");
+
+        Assert.Equal("closed", r.GetProperty("loop").GetString());
+        Assert.Equal(3 * 400, r.GetProperty("acked").GetInt64());
+        Assert.Equal(0, r.GetProperty("unanswered").GetInt64());
+        Assert.Equal(0, r.GetProperty("refused").GetInt64());
+        Assert.Equal(3 * 500, r.GetProperty("acked_total").GetInt64());
+        Assert.Equal(3 * 500, r.GetProperty("stored").GetInt64());
+        Assert.True(r.GetProperty("fsync").GetBoolean());
+        Assert.True(r.GetProperty("acks_per_second").GetDouble() > 0);
+        Assert.True(r.GetProperty("cost").GetProperty("server_cpu_seconds").GetDouble() >= 0);
+        Assert.True(r.GetProperty("passed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Ack_open_loop_times_every_measured_message_from_its_intended_send_to_its_ack()
+    {
+        string chart = Path.Combine(Path.GetTempPath(), $"parley-bench-test-{Guid.NewGuid():N}.svg");
+        try
+        {
+            JsonElement r = await RunJsonAsync("ack", "--pubs", "2", "--rate", "100", "--duration", "1", "--warmup", "0.2", "--no-fsync", "--chart", chart);
+
+            Assert.Equal("open", r.GetProperty("loop").GetString());
+            Assert.Equal(100, r.GetProperty("messages").GetInt64());
+            Assert.Equal(100, r.GetProperty("acked").GetInt64());
+            Assert.Equal(120, r.GetProperty("stored").GetInt64());
+            Assert.False(r.GetProperty("fsync").GetBoolean());
+            Assert.Contains("fsync off", r.GetProperty("server").GetString(), StringComparison.Ordinal);
+            JsonElement latency = r.GetProperty("latency");
+            Assert.Equal(100, latency.GetProperty("samples").GetInt64());
+            double p50 = latency.GetProperty("p50_ms").GetDouble(), p99 = latency.GetProperty("p99_ms").GetDouble();
+            Assert.True(p50 > 0 && p50 <= p99 && p99 <= latency.GetProperty("max_ms").GetDouble());
+            Assert.StartsWith("<svg", await File.ReadAllTextAsync(chart), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(chart);
+        }
+    }
+
+    [Fact]
     public async Task A_running_server_is_measured_through_server_and_its_pid()
     {
         string data = Directory.CreateTempSubdirectory("parley-bench-test-").FullName;
@@ -150,6 +193,10 @@ public class BenchCommandTests
         await using ParleyProcess bench = ParleyProcess.Start("bench", "fanout", "--size", "8");
         Assert.NotEqual(0, await bench.WaitForExitAsync(RunLimit));
         Assert.Contains(bench.ErrorLines, l => l.Contains("--size must be from 16", StringComparison.Ordinal));
+
+        await using ParleyProcess ack = ParleyProcess.Start("bench", "ack", "--rate", "0");
+        Assert.NotEqual(0, await ack.WaitForExitAsync(RunLimit));
+        Assert.Contains(ack.ErrorLines, l => l.Contains("--rate must be from 1", StringComparison.Ordinal));
     }
 
     private static async Task<JsonElement> RunJsonAsync(params string[] args)

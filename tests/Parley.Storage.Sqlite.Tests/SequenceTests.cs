@@ -38,6 +38,24 @@ public sealed class SequenceTests : IDisposable
     }
 
     [Fact]
+    public void A_duplicate_in_the_batch_takes_no_sequence_number_and_last_seq_is_the_batch_s_last()
+    {
+        SqliteChatStore store = _db.Open();
+        store.AppendBatch(Msg.Many("#a", 2));
+
+        IReadOnlyList<StoredMessage> stored = store.AppendBatch(
+        [
+            Msg.Say("#a", "bob", "one", "c1"), Msg.Say("#b", "bob"), Msg.Say("#a", "bob", "one again", "c1"), Msg.Say("#a", "bob", "two", "c2"),
+        ]);
+
+        Assert.Equal([3UL, 1UL, 3UL, 4UL], stored.Seqs());
+        Assert.True(stored[2].Duplicate);
+        Assert.Equal(4UL, store.LastSeq("#a"));
+        Assert.Equal(1UL, store.LastSeq("#b"));
+        Assert.Equal([5UL], store.AppendBatch([Msg.Say("#a", "carol")]).Seqs());
+    }
+
+    [Fact]
     public void Results_carry_what_was_stored_in_the_batch_order()
     {
         SqliteChatStore store = _db.Open();

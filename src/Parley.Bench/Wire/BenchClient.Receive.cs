@@ -47,6 +47,9 @@ internal sealed partial class BenchClient
     /// <summary>Receive calls that returned data: deliveries per read says how well reads are batched.</summary>
     public long Reads => Volatile.Read(ref _reads);
 
+    /// <summary>Called by the receive loop with every Sent reply to a message and its read's timestamp (the ack mode's latency).</summary>
+    public SentObserver? OnSent { get; set; }
+
     /// <summary>Delivered payloads the scan could not read.</summary>
     public long Malformed => Volatile.Read(ref _malformed);
 
@@ -133,6 +136,7 @@ internal sealed partial class BenchClient
                 case FrameType.Sent when _reply is null:
                     _acked++;
                     acked = true;
+                    OnSent?.Invoke(payload, now);
                     break;
                 case FrameType.Presence or FrameType.TopicChanged or FrameType.Pong:
                     break;
@@ -220,6 +224,9 @@ internal sealed partial class BenchClient
                 return false;
         }
     }
+
+    /// <summary>See <see cref="OnSent"/>; the payload is only valid during the call.</summary>
+    public delegate void SentObserver(ReadOnlySpan<byte> payload, long now);
 
     /// <summary>The last refusal of a message, for the report.</summary>
     public string? LastRefusal { get; private set; }

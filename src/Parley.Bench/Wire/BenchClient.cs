@@ -124,6 +124,13 @@ internal sealed partial class BenchClient : IAsyncDisposable
         return reply as Sent ?? throw RefusalOf("Say", reply);
     }
 
+    /// <summary>The newest stored message of <paramref name="conversation"/> and its last sequence number, read back from the store.</summary>
+    public async Task<HistoryPage> LatestAsync(string conversation, TimeSpan timeout)
+    {
+        IMessage reply = await RequestAsync(FrameType.History, new History { Conversation = conversation, Limit = 1 }, timeout).ConfigureAwait(false);
+        return reply as HistoryPage ?? throw RefusalOf("History", reply);
+    }
+
     /// <summary>Stops reading: the server's frames pile up in the socket and then in its send queue for us.</summary>
     public void StopReading() => _resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -9,7 +9,7 @@ using Parley.Protocol;
 namespace Parley.Cli.Bench;
 
 /// <summary>
-/// <c>parley bench fanout|latency|stall|idle</c>: wiring over Parley.Bench. Exit code 0 when no
+/// <c>parley bench fanout|latency|stall|idle|ack</c>: wiring over Parley.Bench. Exit code 0 when no
 /// delivery was lost, 1 when one was (or the run broke), 2 when the run could not start.
 /// </summary>
 internal static class BenchCommand
@@ -21,7 +21,7 @@ internal static class BenchCommand
         {
             Fanout(), Latency("latency", "Open-loop latency percentiles at a fixed message rate (measured from each message's intended send time)"),
             Latency("stall", "The latency run twice, without and with one member that stops reading: the others' percentiles side by side"),
-            Idle(),
+            Idle(), Ack(),
         };
         return command;
     }
@@ -82,6 +82,54 @@ internal static class BenchCommand
                 ? BenchRunner.StallAsync(options, settings, result.GetValue(chart), token)
                 : BenchRunner.LatencyAsync(options, settings, result.GetValue(chart), token);
         }, cancellationToken));
+        return command;
+    }
+
+    private static Command Ack()
+    {
+        Option<int> pubs = Count("--pubs", "Senders, each alone in a room of its own", 4, 1, 1000);
+        Option<int> msgs = Count("--msgs", "Closed loop: messages each sender sends", 20_000, 1, 10_000_000);
+        Option<int> size = Size();
+        Option<int> window = Count("--window", "Closed loop: most unacknowledged messages per sender", 1000, 1, 100_000);
+        var warmupMsgs = new Option<int?>("--warmup-msgs")
+        {
+            Description = "Closed loop: messages each sender sends first, not measured (default: as many as --msgs; 0: none)",
+        };
+        warmupMsgs.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 0 or > 10_000_000)
+            {
+                r.AddError("--warmup-msgs must be from 0 to 10,000,000");
+            }
+        });
+        var rate = new Option<double?>("--rate")
+        {
+            Description = "Open loop: messages per second, all senders together, each timed from its intended send time to its Sent reply (default: closed loop)",
+        };
+        rate.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is double value && !(value >= 1 && value <= 1_000_000))
+            {
+                r.AddError("--rate must be from 1 to 1,000,000");
+            }
+        });
+        Option<double> duration = Seconds("--duration", "Open loop: measured seconds", 10, max: 3600);
+        Option<double> warmup = Seconds("--warmup", "Open loop: seconds at the same rate before, not recorded", 1, min: 0, max: 600);
+        Option<double> timeout = Seconds("--timeout", "Closed loop: longest the warm-up, and then the measured phase, may take, in seconds", 120, max: 3600);
+        var chart = new Option<string?>("--chart") { Description = "Open loop: also write a send-to-ack latency-by-percentile chart to this SVG file" };
+        var common = new CommonBenchOptions();
+        var command = new Command("ack", "Durable acknowledgements: stored, fsync'd and acknowledged messages per second (closed loop), " +
+            "or send-to-ack latency percentiles at a fixed rate (--rate); the stored count is read back and must equal the acknowledged one")
+        {
+            pubs, msgs, size, window, warmupMsgs, rate, duration, warmup, timeout, chart,
+        };
+        common.AddTo(command);
+        command.SetAction((result, cancellationToken) => common.RunAsync(result, (settings, token) => BenchRunner.AckAsync(new AckOptions
+        {
+            Pubs = result.GetValue(pubs), Messages = result.GetValue(msgs), Size = result.GetValue(size), Window = result.GetValue(window),
+            WarmupMessages = result.GetValue(warmupMsgs), Rate = result.GetValue(rate), Duration = result.GetValue(duration),
+            Warmup = result.GetValue(warmup), Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
+        }, settings, result.GetValue(chart), token), cancellationToken));
         return command;
     }
 

@@ -32,6 +32,12 @@ internal sealed class GroupCommitter : IDisposable
     public const int MaxBatch = 4096;
 
     private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Wakes the committer thread directly. Blocking on the channel's WaitToReadAsync instead would
+    // wake it through a thread-pool work item (the channel completes its waiter asynchronously), so
+    // the first message of every batch would also wait for a pool thread, which under load is busy
+    // with the connections' reads: latency added to the acknowledgement for nothing (issue 5).
+    private readonly ManualResetEventSlim _ready = new(false);
     private readonly IChatStore _store;
     private readonly ILogger _logger;
     private readonly Thread _thread;
@@ -64,7 +70,10 @@ internal sealed class GroupCommitter : IDisposable
         {
             Interlocked.Increment(ref _completed);
             pending.Failed("the server is shutting down");
+            return;
         }
+
+        _ready.Set();
     }
 
     /// <summary>Waits until everything queued before the call has been committed and completed, or the deadline passes.</summary>
@@ -82,7 +91,11 @@ internal sealed class GroupCommitter : IDisposable
     public void Dispose()
     {
         _queue.Writer.TryComplete();
+        _ready.Set();
         _thread.Join();
+
+        // _ready is not disposed: an Enqueue racing with shutdown may still Set it. It holds no
+        // kernel handle unless its WaitHandle is asked for, which nothing here does.
     }
 
     private void Run()
@@ -90,14 +103,27 @@ internal sealed class GroupCommitter : IDisposable
         var batch = new List<PendingAppend>(256);
         var records = new List<MessageToStore>(256);
         ChannelReader<PendingAppend> reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (!reader.Completion.IsCompleted)
         {
+            if (!reader.TryPeek(out _))
+            {
+                _ready.Wait();
+            }
+
+            // Reset before draining: a message queued from here on sets the event again, so the
+            // next Wait returns at once and it is never left behind.
+            _ready.Reset();
             long bytes = 0;
             while (batch.Count < MaxBatch && bytes < _maxBatchBytes && reader.TryRead(out PendingAppend? pending))
             {
                 batch.Add(pending);
                 records.Add(pending.Record);
                 bytes += pending.Record.Text.Length + 64;
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
             }
 
             Commit(batch, records);
