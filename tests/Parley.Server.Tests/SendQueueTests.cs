@@ -63,6 +63,26 @@ public sealed class SendQueueTests
     }
 
     [Fact]
+    public void A_batch_take_keeps_order_and_the_byte_count()
+    {
+        SendQueue queue = NewQueue();
+        for (byte i = 0; i < 10; i++)
+        {
+            queue.TryEnqueue([i, 0, 0]);
+        }
+
+        var taken = new byte[4][];
+        Assert.Equal(4, queue.DequeueData(taken));
+        Assert.Equal([0, 1, 2, 3], taken.Select(f => f[0]));
+        Assert.Equal(18, queue.QueuedBytes);
+        Assert.Equal(4, queue.DequeueData(taken));
+        Assert.Equal(2, queue.DequeueData(taken));
+        Assert.Equal([8, 9], taken.Take(2).Select(f => f[0]));
+        Assert.Equal(0, queue.DequeueData(taken));
+        Assert.Equal(0, queue.QueuedBytes);
+    }
+
+    [Fact]
     public async Task Complete_ends_the_wait_only_once_both_lanes_are_drained()
     {
         SendQueue queue = NewQueue();

@@ -48,10 +48,18 @@ internal sealed partial class ClientConnection
         }
     }
 
+    // Frames taken from the queue at once. Per thread, not per connection (idle connections hold none):
+    // WriteBatch never awaits, so a thread's array is never used by two batches at a time.
+    private const int FramesPerTake = 64;
+
+    [ThreadStatic]
+    private static byte[][]? t_taken;
+
     /// <summary>Copies control frames, then data frames, into the transport. False when nothing was written.</summary>
     private bool WriteBatch(PipeWriter output)
     {
         WriteStatus = "writing";
+        byte[][] taken = t_taken ??= new byte[FramesPerTake][];
         bool wrote = false;
         int bytes = 0;
         while (true)
@@ -62,7 +70,8 @@ internal sealed partial class ClientConnection
                 wrote = true;
             }
 
-            if (bytes >= MaxBatchBytes || !Queue.TryDequeueData(out byte[] frame))
+            int count = bytes >= MaxBatchBytes ? 0 : Queue.DequeueData(taken);
+            if (count == 0)
             {
                 if (bytes > 0)
                 {
@@ -72,8 +81,13 @@ internal sealed partial class ClientConnection
                 return wrote;
             }
 
-            output.Write(frame);
-            bytes += frame.Length;
+            for (int i = 0; i < count; i++)
+            {
+                output.Write(taken[i]);
+                bytes += taken[i].Length;
+                taken[i] = null!;
+            }
+
             wrote = true;
         }
     }

@@ -243,6 +243,48 @@ internal sealed class SendQueue : IValueTaskSource<bool>
         return found;
     }
 
+    /// <summary>
+    /// Takes up to <c>into.Length</c> data frames in order, under one lock for the lot (the write loop's
+    /// batch; a lock per frame cost as much as the frame's write at fan-out rates). 0: none, or only
+    /// frames being discarded.
+    /// </summary>
+    public int DequeueData(byte[][] into)
+    {
+        int count = 0;
+        lock (_gate)
+        {
+            while (count < into.Length && _data.TryDequeue(out into[count]))
+            {
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        long bytes = 0;
+        for (int i = 0; i < count; i++)
+        {
+            bytes += into[i].Length;
+        }
+
+        long left = Interlocked.Add(ref _dataBytes, -bytes);
+        if (_discardData)
+        {
+            Array.Clear(into, 0, count);
+            return 0;
+        }
+
+        if (left < SoftLimit / 2 && Volatile.Read(ref _lagging) != 0)
+        {
+            Volatile.Write(ref _lagging, 0);
+        }
+
+        return count;
+    }
+
     public bool TryDequeueData(out byte[] frame)
     {
         while (true)
