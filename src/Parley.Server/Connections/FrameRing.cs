@@ -7,6 +7,7 @@ namespace Parley.Server.Connections;
 /// </summary>
 internal struct FrameRing
 {
+    // A power of two, as every capacity after it (it only doubles), so positions wrap with a mask.
     // Small enough that an idle connection keeps it (no allocation per wake-up at chat rates),
     // large enough for the usual few frames queued between two writes.
     private const int InitialCapacity = 4;
@@ -34,7 +35,7 @@ internal struct FrameRing
             Grow();
         }
 
-        _items[(_head + _count) % _items.Length] = frame;
+        _items[(_head + _count) & (_items.Length - 1)] = frame;
         _count++;
     }
 
@@ -49,7 +50,7 @@ internal struct FrameRing
         byte[][] items = _items!;
         frame = items[_head];
         items[_head] = null!;
-        _head = (_head + 1) % items.Length;
+        _head = (_head + 1) & (items.Length - 1);
         _count--;
         if (_count == 0)
         {
@@ -69,7 +70,7 @@ internal struct FrameRing
         var grown = new byte[items.Length * 2][];
         for (int i = 0; i < _count; i++)
         {
-            grown[i] = items[(_head + i) % items.Length];
+            grown[i] = items[(_head + i) & (items.Length - 1)];
         }
 
         _items = grown;
