@@ -150,9 +150,10 @@ public static class ParleyServerHost
     /// in a connection's write loop runs Kestrel's send on the same thread, and a completed receive runs the
     /// read loop on the thread that completed it, instead of each hopping through one of Kestrel's I/O queues
     /// to another thread-pool work item. At chat rates nearly every delivery is its own flush, so that hop
-    /// was paid once per delivery. "Unsafe" because application code then runs on the transport's threads:
-    /// safe here because neither loop blocks (the store and the password hashes are awaited on their own
-    /// queues, never waited for).
+    /// was paid once per delivery. "Unsafe" because application code then runs on the transport's threads
+    /// (thread-pool threads on Linux): safe here because neither loop waits on another thread (commits and
+    /// password hashes are awaited on their own queues), and their synchronous work (parsing, a history page
+    /// read from SQLite) is what they already did on a thread-pool thread.
     /// </summary>
     internal static void ConfigureSockets(SocketTransportOptions options) => options.UnsafePreferInlineScheduling = true;
 
