@@ -95,10 +95,23 @@ internal sealed partial class ClientConnection
     /// <summary>One flush per batch; the heartbeat evicts the client if it stalls past the deadline.</summary>
     private async ValueTask FlushAsync(PipeWriter output)
     {
-        WriteStatus = "flushing";
-        Volatile.Write(ref _flushStartedAt, _context.Time.GetTimestamp());
-        FlushResult result = await output.FlushAsync().ConfigureAwait(false);
-        Volatile.Write(ref _flushStartedAt, 0);
+        // With inline scheduling the send runs inside FlushAsync, so the client may have the bytes before
+        // it returns: only a flush that did not complete at once is timed, else a clock jumping right after
+        // the client's read (fake time in tests) could take a finished flush for a stalled one.
+        ValueTask<FlushResult> flushing = output.FlushAsync();
+        FlushResult result;
+        if (flushing.IsCompleted)
+        {
+            result = flushing.GetAwaiter().GetResult();
+        }
+        else
+        {
+            Volatile.Write(ref _flushStartedAt, _context.Time.GetTimestamp());
+            WriteStatus = "flushing";
+            result = await flushing.ConfigureAwait(false);
+            Volatile.Write(ref _flushStartedAt, 0);
+        }
+
         _context.Metrics.Flushes.Add(1);
         if (result.IsCompleted || result.IsCanceled)
         {
