@@ -84,6 +84,53 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task An_eviction_during_fan_out_ends_the_connection_after_the_delivery_not_inside_it()
+    {
+        // Issue 6: with inline scheduling, cancelling the evicted member's read ran its whole close (leaving
+        // the room, telling the members) on the fan-out thread inside the room's lock, so the members after
+        // it in the room heard of the quit before the message being delivered.
+        await using var server = new InMemoryServer(o =>
+        {
+            o.SendQueueSoftBytes = 1024;
+            o.SendQueueHardBytes = 2048;
+            o.EvictionProgressWindow = TimeSpan.FromSeconds(1);
+            o.WriteStallTimeout = TimeSpan.FromMinutes(10);
+        });
+        TestPeer stalled = server.Connect(readerPauseBytes: 1024, inlineScheduling: true);
+        TestPeer bob = server.Connect();
+        await stalled.HelloAsync("stalled");
+        await stalled.JoinAsync("#a");
+        await bob.HelloAsync("bob");
+        await bob.JoinAsync("#a");
+
+        // A frame larger than the stalled transport takes: its writer is stuck flushing from now on.
+        await bob.SendAsync(new Say { Room = "#a", Text = new string('x', 3000) });
+        await bob.ExpectAsync<Delivered>();
+        await Poll.UntilAsync(() => server.Context.Connections.Live.Any(c => c.Session.Nick == "stalled" && c.WriteStatus == "flushing"), "the stalled write is pending");
+        // Something queued behind the stuck write, then the progress window passes with nothing sent.
+        await bob.SendAsync(new Say { Room = "#a", Text = "queued" });
+        await bob.ExpectAsync<Delivered>();
+        server.Time.Advance(TimeSpan.FromSeconds(2));
+
+        // This one takes the stalled member over its hard limit: it is evicted while the room delivers.
+        await bob.SendAsync(new Say { Room = "#a", Text = "last " + new string('y', 3000) });
+        var seen = new List<Google.Protobuf.IMessage>();
+        while (seen.Count < 2)
+        {
+            var frame = await bob.ReadAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.NotNull(frame);
+            if (frame.Value.Message is Delivered or Presence)
+            {
+                seen.Add(frame.Value.Message);
+            }
+        }
+
+        Assert.StartsWith("last ", Assert.IsType<Delivered>(seen[0]).Text);
+        Presence quit = Assert.IsType<Presence>(seen[1]);
+        Assert.Equal(("stalled", PresenceKind.Quit, QuitReason.SlowConsumer), (quit.Nick, quit.Kind, quit.Reason));
+    }
+
+    [Fact]
     public async Task A_write_stalled_past_the_deadline_evicts_the_client()
     {
         await using var server = new InMemoryServer(o => o.WriteStallTimeout = TimeSpan.FromSeconds(10));

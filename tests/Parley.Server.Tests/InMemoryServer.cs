@@ -50,9 +50,14 @@ internal sealed class InMemoryServer : IAsyncDisposable
     /// </param>
     /// <param name="admin">The account is a server administrator.</param>
     /// <param name="address">The peer's IP address (a shorthand for <paramref name="remote"/>); null: none, as over a pipe.</param>
-    public TestPeer Connect(long readerPauseBytes = 1024 * 1024, IPEndPoint? remote = null, string? account = null, bool admin = false, string? address = null)
+    /// <param name="inlineScheduling">The server's input runs its reader inline, as Kestrel's sockets do with
+    /// <c>UnsafePreferInlineScheduling</c>: whoever completes or cancels a read runs the read loop.</param>
+    public TestPeer Connect(long readerPauseBytes = 1024 * 1024, IPEndPoint? remote = null, string? account = null, bool admin = false, string? address = null,
+        bool inlineScheduling = false)
     {
-        var toServer = new Pipe(new PipeOptions(useSynchronizationContext: false));
+        var toServer = new Pipe(inlineScheduling
+            ? new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false)
+            : new PipeOptions(useSynchronizationContext: false));
         var toClient = new Pipe(new PipeOptions(pauseWriterThreshold: readerPauseBytes, resumeWriterThreshold: readerPauseBytes / 2, useSynchronizationContext: false));
         var serverSide = new DuplexPipe(toServer.Reader, toClient.Writer);
         var peer = new TestPeer(toClient.Reader, toServer.Writer);

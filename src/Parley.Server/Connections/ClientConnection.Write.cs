@@ -48,10 +48,18 @@ internal sealed partial class ClientConnection
         }
     }
 
+    // Frames taken from the queue at once. Per thread, not per connection (idle connections hold none):
+    // WriteBatch never awaits, so a thread's array is never used by two batches at a time.
+    private const int FramesPerTake = 64;
+
+    [ThreadStatic]
+    private static byte[][]? t_taken;
+
     /// <summary>Copies control frames, then data frames, into the transport. False when nothing was written.</summary>
     private bool WriteBatch(PipeWriter output)
     {
         WriteStatus = "writing";
+        byte[][] taken = t_taken ??= new byte[FramesPerTake][];
         bool wrote = false;
         int bytes = 0;
         while (true)
@@ -62,7 +70,8 @@ internal sealed partial class ClientConnection
                 wrote = true;
             }
 
-            if (bytes >= MaxBatchBytes || !Queue.TryDequeueData(out byte[] frame))
+            int count = bytes >= MaxBatchBytes ? 0 : Queue.DequeueData(taken);
+            if (count == 0)
             {
                 if (bytes > 0)
                 {
@@ -72,8 +81,13 @@ internal sealed partial class ClientConnection
                 return wrote;
             }
 
-            output.Write(frame);
-            bytes += frame.Length;
+            for (int i = 0; i < count; i++)
+            {
+                output.Write(taken[i]);
+                bytes += taken[i].Length;
+                taken[i] = null!;
+            }
+
             wrote = true;
         }
     }
@@ -81,10 +95,23 @@ internal sealed partial class ClientConnection
     /// <summary>One flush per batch; the heartbeat evicts the client if it stalls past the deadline.</summary>
     private async ValueTask FlushAsync(PipeWriter output)
     {
-        WriteStatus = "flushing";
-        Volatile.Write(ref _flushStartedAt, _context.Time.GetTimestamp());
-        FlushResult result = await output.FlushAsync().ConfigureAwait(false);
-        Volatile.Write(ref _flushStartedAt, 0);
+        // With inline scheduling the send runs inside FlushAsync, so the client may have the bytes before
+        // it returns: only a flush that did not complete at once is timed, else a clock jumping right after
+        // the client's read (fake time in tests) could take a finished flush for a stalled one.
+        ValueTask<FlushResult> flushing = output.FlushAsync();
+        FlushResult result;
+        if (flushing.IsCompleted)
+        {
+            result = flushing.GetAwaiter().GetResult();
+        }
+        else
+        {
+            Volatile.Write(ref _flushStartedAt, _context.Time.GetTimestamp());
+            WriteStatus = "flushing";
+            result = await flushing.ConfigureAwait(false);
+            Volatile.Write(ref _flushStartedAt, 0);
+        }
+
         _context.Metrics.Flushes.Add(1);
         if (result.IsCompleted || result.IsCanceled)
         {

@@ -114,7 +114,10 @@ internal sealed partial class ClientConnection
             _ = discardData ? Queue.TryEnqueueControl(finalFrame) : Queue.TryEnqueueLast(finalFrame);
         }
 
-        _transport.Input.CancelPendingRead();
+        // Not called here: with Kestrel's inline scheduling (ParleyServerHost.ConfigureSockets) the read loop's
+        // continuation, and with it the whole end of the connection (leaving its rooms, telling the members),
+        // would run on this thread, which may be a fan-out thread inside a room's lock (an eviction).
+        ThreadPool.UnsafeQueueUserWorkItem(static input => input.CancelPendingRead(), _transport.Input, preferLocal: false);
         _resume.Release();
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -109,6 +110,7 @@ public static class ParleyServerHost
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((h, s) => h.ShutdownTimeout = s.Value.ShutdownTimeout + s.Value.CloseGrace + TimeSpan.FromSeconds(1));
 
         builder.WebHost.UseKestrelCore();
+        builder.Services.Configure<SocketTransportOptions>(ConfigureSockets);
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>, ParleyServer>((kestrel, options, server) =>
         {
             // Connection limits are ours (ConnectionManager), so refused clients get an error frame, not a bare close.
@@ -142,6 +144,18 @@ public static class ParleyServerHost
 
         return builder.Build();
     }
+
+    /// <summary>
+    /// The socket transport's scheduling (issue 6, docs/BENCHMARKS.md "Performance work"). Inline: a flush
+    /// in a connection's write loop runs Kestrel's send on the same thread, and a completed receive runs the
+    /// read loop on the thread that completed it, instead of each hopping through one of Kestrel's I/O queues
+    /// to another thread-pool work item. At chat rates nearly every delivery is its own flush, so that hop
+    /// was paid once per delivery. "Unsafe" because application code then runs on the transport's threads
+    /// (thread-pool threads on Linux): safe here because neither loop waits on another thread (commits and
+    /// password hashes are awaited on their own queues), and their synchronous work (parsing, a history page
+    /// read from SQLite) is what they already did on a thread-pool thread.
+    /// </summary>
+    internal static void ConfigureSockets(SocketTransportOptions options) => options.UnsafePreferInlineScheduling = true;
 
     /// <summary><c>$XDG_DATA_HOME/parley/server</c>, or <c>~/.local/share/parley/server</c>.</summary>
     public static string DefaultDataDirectory()

@@ -1,0 +1,167 @@
+using Parley.Server.Connections;
+
+namespace Parley.Server.Tests;
+
+public sealed class SendQueueTests
+{
+    private static SendQueue NewQueue(long soft = 1_000_000, long hard = 4_000_000) =>
+        new(soft, hard, controlLimit: 64 * 1024, TimeProvider.System, TimeSpan.FromSeconds(10));
+
+    [Fact]
+    public void An_idle_queue_costs_a_few_hundred_bytes()
+    {
+        // Issue 6: a queue built on a Channel and a ConcurrentQueue took about 2.2 KB before its first frame.
+        NewQueue();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        SendQueue queue = NewQueue();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated <= 400, $"a new queue allocated {allocated} bytes");
+        Assert.Equal(0, queue.DataCapacity);
+    }
+
+    [Fact]
+    public void A_drained_burst_gives_its_slots_back()
+    {
+        SendQueue queue = NewQueue();
+        for (int i = 0; i < 1000; i++)
+        {
+            Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue([1, 2, 3]));
+        }
+
+        Assert.True(queue.DataCapacity >= 1000);
+        int drained = 0;
+        while (queue.TryDequeueData(out _))
+        {
+            drained++;
+        }
+
+        Assert.Equal(1000, drained);
+        Assert.Equal(0, queue.QueuedBytes);
+        Assert.Equal(0, queue.DataCapacity);
+    }
+
+    [Fact]
+    public async Task Frames_come_out_in_order_with_control_frames_first()
+    {
+        SendQueue queue = NewQueue();
+        ValueTask<bool> waiting = queue.WaitToReadAsync();
+        Assert.False(waiting.IsCompleted);
+
+        queue.TryEnqueue([1]);
+        queue.TryEnqueue([2]);
+        Assert.True(queue.TryEnqueueControl([9]));
+        Assert.True(await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.True(queue.TryDequeueControl(out byte[] control));
+        Assert.Equal(9, control[0]);
+        Assert.False(queue.TryDequeueControl(out _));
+        Assert.True(queue.TryDequeueData(out byte[] first));
+        Assert.True(queue.TryDequeueData(out byte[] second));
+        Assert.Equal([1, 2], new[] { first[0], second[0] });
+        Assert.False(queue.TryDequeueData(out _));
+    }
+
+    [Fact]
+    public void A_batch_take_keeps_order_and_the_byte_count()
+    {
+        SendQueue queue = NewQueue();
+        for (byte i = 0; i < 10; i++)
+        {
+            queue.TryEnqueue([i, 0, 0]);
+        }
+
+        var taken = new byte[4][];
+        Assert.Equal(4, queue.DequeueData(taken));
+        Assert.Equal([0, 1, 2, 3], taken.Select(f => f[0]));
+        Assert.Equal(18, queue.QueuedBytes);
+        Assert.Equal(4, queue.DequeueData(taken));
+        Assert.Equal(2, queue.DequeueData(taken));
+        Assert.Equal([8, 9], taken.Take(2).Select(f => f[0]));
+        Assert.Equal(0, queue.DequeueData(taken));
+        Assert.Equal(0, queue.QueuedBytes);
+    }
+
+    [Fact]
+    public async Task Complete_ends_the_wait_only_once_both_lanes_are_drained()
+    {
+        SendQueue queue = NewQueue();
+        queue.TryEnqueue([1]);
+        queue.Complete();
+        Assert.Equal(EnqueueResult.Closed, queue.TryEnqueue([2]));
+        // The final error or goodbye of a close still goes out after Complete.
+        Assert.True(queue.TryEnqueueControl([9]));
+
+        Assert.True(await queue.WaitToReadAsync());
+        Assert.True(queue.TryDequeueControl(out _));
+        Assert.True(queue.TryDequeueData(out _));
+        Assert.False(await queue.WaitToReadAsync());
+    }
+
+    [Fact]
+    public async Task A_waiting_writer_wakes_when_the_queue_completes()
+    {
+        SendQueue queue = NewQueue();
+        ValueTask<bool> waiting = queue.WaitToReadAsync();
+        queue.Complete();
+        Assert.False(await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public void Discarding_drops_queued_data_and_its_bytes_but_not_control_frames()
+    {
+        SendQueue queue = NewQueue();
+        queue.TryEnqueue(new byte[100]);
+        queue.TryEnqueue(new byte[100]);
+        queue.TryEnqueueControl([9]);
+        queue.DiscardData();
+
+        Assert.Equal(0, queue.QueuedBytes);
+        Assert.Equal(EnqueueResult.Closed, queue.TryEnqueue([1]));
+        Assert.False(queue.TryDequeueData(out _));
+        Assert.True(queue.TryDequeueControl(out _));
+    }
+
+    [Fact]
+    public async Task Concurrent_producers_lose_nothing_and_keep_their_own_order()
+    {
+        const int producers = 4;
+        const int perProducer = 20_000;
+        SendQueue queue = NewQueue(soft: long.MaxValue / 8, hard: long.MaxValue / 8);
+        var next = new int[producers];
+        int received = 0;
+
+        Task reader = Task.Run(async () =>
+        {
+            while (await queue.WaitToReadAsync())
+            {
+                while (queue.TryDequeueData(out byte[] frame))
+                {
+                    int producer = frame[0];
+                    int n = BitConverter.ToInt32(frame, 1);
+                    Assert.Equal(next[producer], n);
+                    next[producer] = n + 1;
+                    received++;
+                }
+            }
+        });
+        Task[] writers = [.. Enumerable.Range(0, producers).Select(p => Task.Run(() =>
+        {
+            for (int i = 0; i < perProducer; i++)
+            {
+                var frame = new byte[5];
+                frame[0] = (byte)p;
+                BitConverter.TryWriteBytes(frame.AsSpan(1), i);
+                Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue(frame));
+            }
+        }))];
+
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
+        queue.Complete();
+        await reader.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(producers * perProducer, received);
+        Assert.All(next, n => Assert.Equal(perProducer, n));
+        Assert.Equal(0, queue.QueuedBytes);
+    }
+}
