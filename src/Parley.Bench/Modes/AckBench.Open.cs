@@ -21,7 +21,7 @@ internal static partial class AckBench
         double period = Stopwatch.Frequency / rate;
         // The first message is due a little after the schedule is fixed, so it is not late from the start.
         long start = Stopwatch.GetTimestamp() + Ticks.FromSeconds(0.05);
-        var pacer = new AckPacer(pubs, templates, start, period, total, start + Ticks.FromSeconds(options.Warmup));
+        var pacer = new PacedSender(pubs, templates, start, period, total, start + Ticks.FromSeconds(options.Warmup));
 
         // One histogram and counter per sender: each is written by that sender's receive loop only.
         var latencies = new LatencyHistogram[pubs.Length];

@@ -74,7 +74,7 @@ internal static class LatencyBench
             member.RecordFrom = recordFrom;
         }
 
-        var sender = new PacedSender(pubs.Members, template, start, period, total, recordFrom);
+        var sender = new PacedSender(pubs.Members, [template], start, period, total, recordFrom);
         foreach (BenchClient member in stalled.Members)
         {
             member.StopReading();

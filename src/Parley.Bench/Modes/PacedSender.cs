@@ -6,10 +6,12 @@ namespace Parley.Bench.Modes;
 
 /// <summary>
 /// Sends message i at <c>start + i * period</c> on its own thread, round-robin over the senders,
-/// each stamped with that intended time. Sends block: if the server stops reading, the schedule
-/// slips and every late message carries its lateness into the latency figures.
+/// each stamped with that intended time and carrying i as its client message id (so a reply can say which
+/// intended time it answers). Sends block: if the server stops reading, the schedule slips and every late
+/// message carries its lateness into the latency figures.
 /// </summary>
-internal sealed class PacedSender(BenchClient[] senders, SayTemplate template, long start, double period, long total, long recordFrom)
+/// <param name="templates">One for every sender (one room), or one per sender (a room each).</param>
+internal sealed class PacedSender(BenchClient[] senders, SayTemplate[] templates, long start, double period, long total, long recordFrom)
 {
     private long _sent;
     private volatile bool _stop;
@@ -24,6 +26,12 @@ internal sealed class PacedSender(BenchClient[] senders, SayTemplate template, l
     public long LastSend { get; private set; }
 
     public Exception? Failure { get; private set; }
+
+    /// <summary>The Stopwatch timestamp message <paramref name="index"/> was due.</summary>
+    public long IntendedTime(ulong index) => start + (long)(index * period);
+
+    /// <summary>Whether message <paramref name="index"/> is past the warm-up.</summary>
+    public bool IsMeasured(ulong index) => IntendedTime(index) >= recordFrom;
 
     public Task StartAsync()
     {
@@ -56,7 +64,7 @@ internal sealed class PacedSender(BenchClient[] senders, SayTemplate template, l
     {
         for (long i = 0; i < total && !_stop; i++)
         {
-            long intended = start + (long)(i * period);
+            long intended = IntendedTime((ulong)i);
             long now = Stopwatch.GetTimestamp();
             while (now < intended)
             {
@@ -64,7 +72,8 @@ internal sealed class PacedSender(BenchClient[] senders, SayTemplate template, l
                 now = Stopwatch.GetTimestamp();
             }
 
-            senders[i % senders.Length].SendStamped(template, intended, (ulong)i);
+            int k = (int)(i % senders.Length);
+            senders[k].SendStamped(templates[k % templates.Length], intended, (ulong)i);
             long sent = Stopwatch.GetTimestamp();
             if (i == 0)
             {

@@ -19,7 +19,7 @@ internal static class SentScan
         bool found = false;
         while (pos < payload.Length)
         {
-            if (!TryReadVarint(payload, ref pos, out ulong tag))
+            if (!DeliveredScan.TryReadVarint(payload, ref pos, out ulong tag))
             {
                 return false;
             }
@@ -27,14 +27,14 @@ internal static class SentScan
             switch ((int)(tag & 7))
             {
                 case 0:
-                    if (!TryReadVarint(payload, ref pos, out _))
+                    if (!DeliveredScan.TryReadVarint(payload, ref pos, out _))
                     {
                         return false;
                     }
 
                     break;
                 case 2:
-                    if (!TryReadVarint(payload, ref pos, out ulong length) || length > (ulong)(payload.Length - pos))
+                    if (!DeliveredScan.TryReadVarint(payload, ref pos, out ulong length) || length > (ulong)(payload.Length - pos))
                     {
                         return false;
                     }
@@ -59,21 +59,5 @@ internal static class SentScan
         }
 
         return found && pos == payload.Length;
-    }
-
-    private static bool TryReadVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
-    {
-        value = 0;
-        for (int shift = 0; shift < 64 && pos < data.Length; shift += 7)
-        {
-            byte b = data[pos++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

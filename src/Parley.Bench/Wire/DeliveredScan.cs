@@ -66,7 +66,8 @@ internal static class DeliveredScan
         return pos == payload.Length;
     }
 
-    private static bool TryReadVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
+    /// <summary>A protobuf varint at <paramref name="pos"/>, which moves past it; false when it runs off the end.</summary>
+    internal static bool TryReadVarint(ReadOnlySpan<byte> data, ref int pos, out ulong value)
     {
         value = 0;
         for (int shift = 0; shift < 64 && pos < data.Length; shift += 7)
