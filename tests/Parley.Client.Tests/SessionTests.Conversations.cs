@@ -113,22 +113,7 @@ public partial class SessionTests
     [Fact]
     public async Task Remembered_rooms_are_joined_after_the_sessions_own_and_one_refused_is_reported()
     {
-        var servers = new ServerQueue();
-        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
-        {
-            Connection = { Nick = "alice" },
-            Backoff = new ReconnectBackoff { Jitter = () => 0 },
-        });
-        var events = new ChannelReaderAssert(session.Events);
-        session.Start();
-        FakeServer first = await servers.NextAsync();
-        await first.AcceptHelloAsync();
-        await events.NextOfTypeAsync<ConnectedEvent>();
-        Task<Joined> joining = session.JoinAsync("#own");
-        (uint ownId, _) = await first.ExpectAsync<Join>();
-        await first.SendAsync(ownId, new Joined { Room = "#own" });
-        await joining.WaitAsync(Harness.Timeout);
-        await first.CloseAsync();
+        (ParleySession session, ChannelReaderAssert events, ServerQueue servers) = await InRoomThenDroppedAsync("#own");
 
         // The server lists the session's own room among the account's: rejoined once, first, as before.
         FakeServer second = await servers.NextAsync();

@@ -263,22 +263,7 @@ public partial class SessionTests
     [Fact]
     public async Task A_rejoin_refused_as_rate_limited_is_sent_again_after_retry_after_and_the_room_is_kept()
     {
-        var servers = new ServerQueue();
-        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
-        {
-            Connection = { Nick = "alice" },
-            Backoff = new ReconnectBackoff { Jitter = () => 0 },
-        });
-        var events = new ChannelReaderAssert(session.Events);
-        session.Start();
-        FakeServer first = await servers.NextAsync();
-        await first.AcceptHelloAsync();
-        await events.NextOfTypeAsync<ConnectedEvent>();
-        Task<Joined> joining = session.JoinAsync("#a");
-        (uint id, _) = await first.ExpectAsync<Join>();
-        await first.SendAsync(id, new Joined { Room = "#a" });
-        await joining.WaitAsync(Harness.Timeout);
-        await first.CloseAsync();
+        (ParleySession session, ChannelReaderAssert events, ServerQueue servers) = await InRoomThenDroppedAsync("#a");
 
         FakeServer second = await servers.NextAsync();
         await second.AcceptHelloAsync();
@@ -293,6 +278,31 @@ public partial class SessionTests
         Task quitting = session.QuitAsync();
         await second.HangUpAfterClientAsync();
         await quitting.WaitAsync(Harness.Timeout);
+    }
+
+    /// <summary>
+    /// A session as alice that joined <paramref name="room"/> on its first connection, which then dropped: the
+    /// next server in the queue is the one it reconnects to.
+    /// </summary>
+    private static async Task<(ParleySession Session, ChannelReaderAssert Events, ServerQueue Servers)> InRoomThenDroppedAsync(string room)
+    {
+        var servers = new ServerQueue();
+        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
+        {
+            Connection = { Nick = "alice" },
+            Backoff = new ReconnectBackoff { Jitter = () => 0 },
+        });
+        var events = new ChannelReaderAssert(session.Events);
+        session.Start();
+        FakeServer first = await servers.NextAsync();
+        await first.AcceptHelloAsync();
+        await events.NextOfTypeAsync<ConnectedEvent>();
+        Task<Joined> joining = session.JoinAsync(room);
+        (uint id, _) = await first.ExpectAsync<Join>();
+        await first.SendAsync(id, new Joined { Room = room });
+        await joining.WaitAsync(Harness.Timeout);
+        await first.CloseAsync();
+        return (session, events, servers);
     }
 
     /// <summary>A transport factory handing out a fresh <see cref="FakeServer"/> per attempt, or refusing.</summary>

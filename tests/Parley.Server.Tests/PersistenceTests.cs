@@ -5,16 +5,23 @@ namespace Parley.Server.Tests;
 
 public sealed class PersistenceTests
 {
-    [Fact]
-    public async Task When_the_store_refuses_writes_the_sender_gets_an_error_and_nobody_gets_the_message()
+    /// <summary>Alice and bob in #a.</summary>
+    internal static async Task<(TestPeer Alice, TestPeer Bob)> TwoInRoomAsync(InMemoryServer server)
     {
-        var store = new InMemoryChatStore();
-        await using var server = new InMemoryServer(store: store);
         TestPeer alice = server.Connect(), bob = server.Connect();
         await alice.HelloAsync("alice");
         await alice.JoinAsync("#a");
         await bob.HelloAsync("bob");
         await bob.JoinAsync("#a");
+        return (alice, bob);
+    }
+
+    [Fact]
+    public async Task When_the_store_refuses_writes_the_sender_gets_an_error_and_nobody_gets_the_message()
+    {
+        var store = new InMemoryChatStore();
+        await using var server = new InMemoryServer(store: store);
+        (TestPeer alice, TestPeer bob) = await TwoInRoomAsync(server);
 
         store.FailWrites = true;
         await alice.SendAsync(new Say { Room = "#a", Text = "lost to a full disk", ClientMsgId = "m1" });
@@ -91,11 +98,7 @@ public sealed class RoomRecordTests
     {
         var store = new InMemoryChatStore();
         await using var server = new InMemoryServer(store: store);
-        TestPeer alice = server.Connect(), bob = server.Connect();
-        await alice.HelloAsync("alice");
-        await alice.JoinAsync("#a");
-        await bob.HelloAsync("bob");
-        await bob.JoinAsync("#a");
+        (TestPeer alice, TestPeer bob) = await PersistenceTests.TwoInRoomAsync(server);
 
         store.FailWrites = true;
         Assert.Equal(ErrorCode.StoreUnavailable, await alice.RefusedAsync(new SetTopic { Room = "#a", Topic = "not kept" }));
