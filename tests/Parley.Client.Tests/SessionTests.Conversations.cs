@@ -8,21 +8,7 @@ public partial class SessionTests
     [Fact]
     public async Task Away_is_set_again_on_a_new_connection_before_the_rooms_are_rejoined()
     {
-        var servers = new ServerQueue();
-        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
-        {
-            Connection = { Nick = "alice" },
-            Backoff = new ReconnectBackoff { Jitter = () => 0 },
-        });
-        var events = new ChannelReaderAssert(session.Events);
-        session.Start();
-        FakeServer first = await servers.NextAsync();
-        await first.AcceptHelloAsync();
-        await events.NextOfTypeAsync<ConnectedEvent>();
-        Task<Joined> joining = session.JoinAsync("#a");
-        (uint joinId, _) = await first.ExpectAsync<Join>();
-        await first.SendAsync(joinId, new Joined { Room = "#a" });
-        await joining.WaitAsync(Harness.Timeout);
+        (ParleySession session, ChannelReaderAssert events, ServerQueue servers, FakeServer first) = await InRoomsAsync("#a");
 
         Task away = session.SetAwayAsync("lunch");
         (uint awayId, SetAway set) = await first.ExpectAsync<SetAway>();

@@ -174,24 +174,7 @@ public partial class SessionTests
     [Fact]
     public async Task A_room_the_session_was_kicked_from_is_not_rejoined()
     {
-        var servers = new ServerQueue();
-        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
-        {
-            Connection = { Nick = "alice" },
-            Backoff = new ReconnectBackoff { Jitter = () => 0 },
-        });
-        var events = new ChannelReaderAssert(session.Events);
-        session.Start();
-        FakeServer first = await servers.NextAsync();
-        await first.AcceptHelloAsync();
-        await events.NextOfTypeAsync<ConnectedEvent>();
-        foreach (string room in new[] { "#a", "#b" })
-        {
-            Task<Joined> joining = session.JoinAsync(room);
-            (uint id, _) = await first.ExpectAsync<Join>();
-            await first.SendAsync(id, new Joined { Room = room });
-            await joining.WaitAsync(Harness.Timeout);
-        }
+        (ParleySession session, ChannelReaderAssert events, ServerQueue servers, FakeServer first) = await InRoomsAsync("#a", "#b");
 
         await first.SendEventAsync(new Presence { Kind = PresenceKind.Kicked, Room = "#a", Nick = "ALICE", By = "op", Message = "bye" });
         Assert.Equal("op", (await events.NextOfTypeAsync<PresenceEvent>()).Presence.By);
@@ -222,24 +205,7 @@ public partial class SessionTests
     [Fact]
     public async Task Parted_rooms_are_not_rejoined()
     {
-        var servers = new ServerQueue();
-        var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
-        {
-            Connection = { Nick = "alice" },
-            Backoff = new ReconnectBackoff { Jitter = () => 0 },
-        });
-        var events = new ChannelReaderAssert(session.Events);
-        session.Start();
-        FakeServer first = await servers.NextAsync();
-        await first.AcceptHelloAsync();
-        await events.NextOfTypeAsync<ConnectedEvent>();
-        foreach (string room in new[] { "#a", "#b" })
-        {
-            Task<Joined> joining = session.JoinAsync(room);
-            (uint id, _) = await first.ExpectAsync<Join>();
-            await first.SendAsync(id, new Joined { Room = room });
-            await joining.WaitAsync(Harness.Timeout);
-        }
+        (ParleySession session, ChannelReaderAssert events, ServerQueue servers, FakeServer first) = await InRoomsAsync("#a", "#b");
 
         Task parting = session.PartAsync("#A");
         (uint partId, _) = await first.ExpectAsync<Part>();
@@ -280,11 +246,8 @@ public partial class SessionTests
         await quitting.WaitAsync(Harness.Timeout);
     }
 
-    /// <summary>
-    /// A session as alice that joined <paramref name="room"/> on its first connection, which then dropped: the
-    /// next server in the queue is the one it reconnects to.
-    /// </summary>
-    private static async Task<(ParleySession Session, ChannelReaderAssert Events, ServerQueue Servers)> InRoomThenDroppedAsync(string room)
+    /// <summary>A session as alice, connected to the first server in the queue, in <paramref name="rooms"/>.</summary>
+    private static async Task<(ParleySession Session, ChannelReaderAssert Events, ServerQueue Servers, FakeServer First)> InRoomsAsync(params string[] rooms)
     {
         var servers = new ServerQueue();
         var session = new ParleySession("fake:1", servers.ConnectAsync, new ParleySessionOptions
@@ -297,10 +260,21 @@ public partial class SessionTests
         FakeServer first = await servers.NextAsync();
         await first.AcceptHelloAsync();
         await events.NextOfTypeAsync<ConnectedEvent>();
-        Task<Joined> joining = session.JoinAsync(room);
-        (uint id, _) = await first.ExpectAsync<Join>();
-        await first.SendAsync(id, new Joined { Room = room });
-        await joining.WaitAsync(Harness.Timeout);
+        foreach (string room in rooms)
+        {
+            Task<Joined> joining = session.JoinAsync(room);
+            (uint id, _) = await first.ExpectAsync<Join>();
+            await first.SendAsync(id, new Joined { Room = room });
+            await joining.WaitAsync(Harness.Timeout);
+        }
+
+        return (session, events, servers, first);
+    }
+
+    /// <summary>As <see cref="InRoomsAsync"/> in one room, then that first connection drops: the next server in the queue is the one it reconnects to.</summary>
+    private static async Task<(ParleySession Session, ChannelReaderAssert Events, ServerQueue Servers)> InRoomThenDroppedAsync(string room)
+    {
+        (ParleySession session, ChannelReaderAssert events, ServerQueue servers, FakeServer first) = await InRoomsAsync(room);
         await first.CloseAsync();
         return (session, events, servers);
     }
