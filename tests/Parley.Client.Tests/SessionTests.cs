@@ -180,17 +180,7 @@ public partial class SessionTests
         Assert.Equal("op", (await events.NextOfTypeAsync<PresenceEvent>()).Presence.By);
         await first.CloseAsync();
 
-        FakeServer second = await servers.NextAsync();
-        await second.AcceptHelloAsync();
-        (uint rejoinId, Join rejoin) = await second.ExpectAsync<Join>();
-        await second.SendAsync(rejoinId, new Joined { Room = "#b" });
-
-        Assert.Equal("#b", rejoin.Room);
-        Assert.Equal("#b", (await events.NextOfTypeAsync<RejoinedEvent>()).Joined.Room);
-        Assert.Equal(["#b"], session.Rooms.Select(r => r.Name));
-        Task quitting = session.QuitAsync();
-        await second.HangUpAfterClientAsync();
-        await quitting.WaitAsync(Harness.Timeout);
+        await RejoinsOnlyAsync(session, events, servers, "#b");
     }
 
     [Fact]
@@ -213,17 +203,7 @@ public partial class SessionTests
         await parting.WaitAsync(Harness.Timeout);
         await first.CloseAsync();
 
-        FakeServer second = await servers.NextAsync();
-        await second.AcceptHelloAsync();
-        (uint rejoinId, Join rejoin) = await second.ExpectAsync<Join>();
-        await second.SendAsync(rejoinId, new Joined { Room = "#b" });
-
-        Assert.Equal("#b", rejoin.Room);
-        Assert.Equal("#b", (await events.NextOfTypeAsync<RejoinedEvent>()).Joined.Room);
-        Assert.Equal(["#b"], session.Rooms.Select(r => r.Name));
-        Task quitting = session.QuitAsync();
-        await second.HangUpAfterClientAsync();
-        await quitting.WaitAsync(Harness.Timeout);
+        await RejoinsOnlyAsync(session, events, servers, "#b");
     }
 
     [Fact]
@@ -277,6 +257,22 @@ public partial class SessionTests
         (ParleySession session, ChannelReaderAssert events, ServerQueue servers, FakeServer first) = await InRoomsAsync(room);
         await first.CloseAsync();
         return (session, events, servers);
+    }
+
+    /// <summary>On the next connection the session rejoins <paramref name="room"/> and nothing else; then it quits.</summary>
+    private static async Task RejoinsOnlyAsync(ParleySession session, ChannelReaderAssert events, ServerQueue servers, string room)
+    {
+        FakeServer second = await servers.NextAsync();
+        await second.AcceptHelloAsync();
+        (uint rejoinId, Join rejoin) = await second.ExpectAsync<Join>();
+        await second.SendAsync(rejoinId, new Joined { Room = room });
+
+        Assert.Equal(room, rejoin.Room);
+        Assert.Equal(room, (await events.NextOfTypeAsync<RejoinedEvent>()).Joined.Room);
+        Assert.Equal([room], session.Rooms.Select(r => r.Name));
+        Task quitting = session.QuitAsync();
+        await second.HangUpAfterClientAsync();
+        await quitting.WaitAsync(Harness.Timeout);
     }
 
     /// <summary>A transport factory handing out a fresh <see cref="FakeServer"/> per attempt, or refusing.</summary>

@@ -9,7 +9,11 @@ namespace Parley.Server.Accounts;
 /// <param name="Key">The account's identity (<c>ContentRules.Key</c> of its name).</param>
 /// <param name="Name">The name as registered.</param>
 /// <param name="Admin">A server administrator, as the store said at login.</param>
-public sealed record SessionAccount(string Key, string Name, bool Admin);
+public sealed record SessionAccount(string Key, string Name, bool Admin)
+{
+    /// <summary>The account as a user of conversations and read markers (<see cref="IChatStore.AccountUser"/>), made once per login, not per message.</summary>
+    public string User { get; } = IChatStore.AccountUser(Key);
+}
 
 /// <summary>What a login, a registration or a password change came to.</summary>
 internal sealed record AccountOutcome(ErrorCode Error, string Message, SessionAccount? Account = null, string? NewToken = null, TimeSpan RetryAfter = default)

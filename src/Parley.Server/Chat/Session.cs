@@ -53,7 +53,7 @@ internal sealed partial class Session
     /// Who this session is for stored direct messages and read markers: its account
     /// (<see cref="IChatStore.AccountUser"/>, which survives nickname changes), or a guest's nickname key.
     /// </summary>
-    public string? Identity => _account is { } account ? IChatStore.AccountUser(account.Key) : NickKey;
+    public string? Identity => _account?.User ?? NickKey;
 
     /// <summary>This session's messages waiting for the group commit.</summary>
     public int PendingCommits => Volatile.Read(ref _pendingCommits);
