@@ -75,6 +75,19 @@ public sealed partial class SqliteChatStore
         }
     }
 
+    /// <summary>Every row <paramref name="command"/> returns, each made by <paramref name="row"/>, in order.</summary>
+    private static List<T> Rows<T>(SqliteCommand command, Func<SqliteDataReader, T> row)
+    {
+        var rows = new List<T>();
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(row(reader));
+        }
+
+        return rows;
+    }
+
     /// <summary>Runs <paramref name="read"/> on a pooled read-only connection (a consistent snapshot per statement).</summary>
     private T OnReader<T>(Func<SqliteConnection, T> read)
     {

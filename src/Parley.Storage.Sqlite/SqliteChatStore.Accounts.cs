@@ -25,14 +25,7 @@ public sealed partial class SqliteChatStore : IAccountStore
     {
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = $"SELECT {AccountColumns} FROM accounts ORDER BY key";
-        var accounts = new List<AccountRecord>();
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            accounts.Add(ReadAccount(reader));
-        }
-
-        return accounts;
+        return Rows(command, ReadAccount);
     });
 
     public CreateAccountResult CreateAccount(AccountRecord account, string? inviteCodeHash = null)

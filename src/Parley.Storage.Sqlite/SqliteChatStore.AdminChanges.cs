@@ -26,14 +26,7 @@ public sealed partial class SqliteChatStore
         command.CommandText = "SELECT id, kind, subject, at_ms FROM admin_changes WHERE id > $id ORDER BY id LIMIT $kept";
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$kept", KeptAdminChanges);
-        var changes = new List<AdminChange>();
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            changes.Add(new AdminChange(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
-        }
-
-        return changes;
+        return Rows(command, r => new AdminChange(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt64(3)));
     });
 
     public long LastAdminChangeId() => OnReader(connection =>

@@ -31,13 +31,6 @@ public sealed partial class SqliteChatStore
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "SELECT room_name FROM memberships WHERE account_key = $account ORDER BY joined_ms, room_key";
         command.Parameters.AddWithValue("$account", accountKey);
-        var rooms = new List<string>();
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            rooms.Add(reader.GetString(0));
-        }
-
-        return rooms;
+        return Rows(command, r => r.GetString(0));
     });
 }

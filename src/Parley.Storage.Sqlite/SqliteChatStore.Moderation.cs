@@ -162,13 +162,6 @@ public sealed partial class SqliteChatStore : IModerationStore
         command.CommandText = sql;
         command.Parameters.AddWithValue("$scope", scope);
         command.Parameters.AddWithValue("$now", nowMs);
-        var list = new List<Restriction>();
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            list.Add(new Restriction(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5)));
-        }
-
-        return list;
+        return Rows(command, r => new Restriction(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5)));
     }
 }

@@ -58,14 +58,7 @@ public sealed partial class SqliteChatStore
     {
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "SELECT key, name, topic, topic_set_by, created_ms FROM rooms ORDER BY key";
-        var rooms = new List<RoomRecord>();
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            rooms.Add(new RoomRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)));
-        }
-
-        return rooms;
+        return Rows(command, r => new RoomRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4)));
     });
 
     public bool SetReadMarker(string userKey, string conversation, ulong seq)
@@ -101,14 +94,7 @@ public sealed partial class SqliteChatStore
         command.Parameters.AddWithValue("$user_key", userKey);
         command.Parameters.AddWithValue("$prefix", $"@{userKey},");
         command.Parameters.AddWithValue("$suffix", $",{userKey}");
-        var unread = new List<UnreadConversation>();
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            unread.Add(new UnreadConversation(reader.GetString(0), (ulong)reader.GetInt64(1), (ulong)reader.GetInt64(2), reader.GetInt32(3)));
-        }
-
-        return unread;
+        return Rows(command, r => new UnreadConversation(r.GetString(0), (ulong)r.GetInt64(1), (ulong)r.GetInt64(2), r.GetInt32(3)));
     });
 
     /// <inheritdoc />
@@ -117,13 +103,6 @@ public sealed partial class SqliteChatStore
     {
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "PRAGMA integrity_check";
-        var lines = new List<string>();
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            lines.Add(reader.GetString(0));
-        }
-
-        return string.Join('\n', lines);
+        return string.Join('\n', Rows(command, r => r.GetString(0)));
     });
 }
