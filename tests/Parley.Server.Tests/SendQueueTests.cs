@@ -164,4 +164,145 @@ public sealed class SendQueueTests
         Assert.All(next, n => Assert.Equal(perProducer, n));
         Assert.Equal(0, queue.QueuedBytes);
     }
+
+    [Fact]
+    public void A_scope_defers_the_wake_and_runs_the_writer_on_its_own_thread_once_for_all_frames()
+    {
+        SendQueue queue = NewQueue();
+        var writer = new RecordingWriter(queue);
+        int here = Environment.CurrentManagedThreadId;
+
+        using (WriterWakes.Defer())
+        {
+            queue.TryEnqueue([1]);
+            queue.TryEnqueue([2]);
+            queue.TryEnqueue([3]);
+            Assert.Equal(0, writer.Wakes);
+        }
+
+        // Ran inside Dispose, on this thread: one wake-up took all three frames.
+        Assert.Equal(1, writer.Wakes);
+        Assert.Equal(3, writer.Frames);
+        Assert.Equal([here], writer.Threads);
+    }
+
+    [Fact]
+    public async Task Without_a_scope_the_writer_never_runs_on_the_producers_thread()
+    {
+        SendQueue queue = NewQueue();
+        var writer = new RecordingWriter(queue);
+        int here = Environment.CurrentManagedThreadId;
+
+        queue.TryEnqueue([1]);
+        // Read before this thread yields: from here on the pool could run the writer on it too.
+        bool ranInline = writer.Threads.Contains(here);
+
+        Assert.False(ranInline);
+        await Poll.UntilAsync(() => writer.Frames == 1, "the writer takes the frame");
+    }
+
+    [Fact]
+    public async Task A_large_scope_is_shared_with_the_thread_pool_a_part_per_core()
+    {
+        const int Queues = 100;
+        var writers = new RecordingWriter[Queues];
+        var queues = new SendQueue[Queues];
+        for (int i = 0; i < Queues; i++)
+        {
+            queues[i] = NewQueue();
+            writers[i] = new RecordingWriter(queues[i]);
+        }
+
+        int here = Environment.CurrentManagedThreadId;
+        using (WriterWakes.Defer())
+        {
+            foreach (SendQueue queue in queues)
+            {
+                queue.TryEnqueue([1]);
+            }
+        }
+
+        // Counted before this thread yields, so only the part run inside Dispose can show this thread.
+        int ranHere = writers.Count(w => w.Threads.Contains(here));
+        await Poll.UntilAsync(() => writers.All(w => w.Frames == 1), "every writer takes its frame");
+        int parts = Math.Min(Environment.ProcessorCount, Queues / WriterWakes.MinPerPart);
+        Assert.Equal(parts <= 1 ? Queues : (Queues + parts - 1) / parts, ranHere);
+        Assert.All(writers, w => Assert.Equal(1, w.Wakes));
+    }
+
+    [Fact]
+    public async Task A_wake_from_elsewhere_while_deferred_loses_nothing_and_wakes_no_one_twice()
+    {
+        SendQueue queue = NewQueue();
+        var writer = new RecordingWriter(queue);
+
+        using (WriterWakes.Defer())
+        {
+            queue.TryEnqueue([1]);
+            // A control frame wakes the writer at once (on the pool); the deferred wake then finds it busy or waiting anew.
+            queue.TryEnqueueControl([9]);
+            // A scope can't span an await (it is per thread): a bounded synchronous wait instead.
+            Assert.True(SpinWait.SpinUntil(() => writer.Frames == 2, TimeSpan.FromSeconds(10)), "the control frame's wake-up takes both frames");
+        }
+
+        queue.TryEnqueue([2]);
+        await Poll.UntilAsync(() => writer.Frames == 3, "the next frame still wakes the writer");
+        queue.Complete();
+        await writer.Done.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void Scopes_nest_and_only_the_outermost_runs_the_writers()
+    {
+        SendQueue queue = NewQueue();
+        var writer = new RecordingWriter(queue);
+
+        using (WriterWakes.Defer())
+        {
+            using (WriterWakes.Defer())
+            {
+                queue.TryEnqueue([1]);
+            }
+
+            Assert.Equal(0, writer.Wakes);
+        }
+
+        Assert.Equal(1, writer.Frames);
+    }
+
+    /// <summary>A write loop in miniature: waits, drains both lanes, and records where and how often it ran.</summary>
+    private sealed class RecordingWriter
+    {
+        private readonly SendQueue _queue;
+        private int _wakes;
+        private int _frames;
+
+        public RecordingWriter(SendQueue queue)
+        {
+            _queue = queue;
+            // Runs synchronously up to its first wait, so the writer is waiting when the constructor returns.
+            Done = RunAsync();
+        }
+
+        public Task Done { get; }
+
+        public int Wakes => Volatile.Read(ref _wakes);
+
+        public int Frames => Volatile.Read(ref _frames);
+
+        public System.Collections.Concurrent.ConcurrentBag<int> Threads { get; } = [];
+
+        private async Task RunAsync()
+        {
+            while (await _queue.WaitToReadAsync().ConfigureAwait(false))
+            {
+                Threads.Add(Environment.CurrentManagedThreadId);
+                Interlocked.Increment(ref _wakes);
+                while (_queue.TryDequeueControl(out _) || _queue.TryDequeueData(out _))
+                {
+                    Interlocked.Increment(ref _frames);
+                }
+            }
+        }
+    }
 }

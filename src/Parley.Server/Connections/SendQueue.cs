@@ -49,11 +49,14 @@ internal sealed class SendQueue : IValueTaskSource<bool>
     private readonly Lock _gate = new();
     private FrameRing _data;
     private FrameRing _control;
-    // The write loop's wait: one at a time (a single reader), reset and completed only under _gate, so a
-    // completion can never land on the next wait. Continuations run on the thread pool, never on the
-    // producer (a fan-out thread that must not write to this member's socket).
+    // The write loop's wait: one at a time (a single reader). Whoever clears _waiting under _gate completes
+    // it, so a completion can never land on the next wait. A producer's wake-up runs the writer on the
+    // thread pool, never on the producer (a fan-out thread inside a room's lock must not write to this
+    // member's socket); a wake-up deferred to the end of a WriterWakes scope runs it in place.
     private ManualResetValueTaskSourceCore<bool> _waiter = new() { RunContinuationsAsynchronously = true };
     private bool _waiting;
+    // The waiting writer is to be woken when the producer's WriterWakes scope ends, not now.
+    private bool _wakeDeferred;
     private bool _completed;
 
     private readonly long _controlLimit;
@@ -222,6 +225,8 @@ internal sealed class SendQueue : IValueTaskSource<bool>
             }
 
             _waiter.Reset();
+            // A producer's own wake-up runs the writer on the thread pool; only WakeDeferred runs it in place.
+            _waiter.RunContinuationsAsynchronously = true;
             _waiting = true;
             return new ValueTask<bool>(this, _waiter.Version);
         }
@@ -323,9 +328,38 @@ internal sealed class SendQueue : IValueTaskSource<bool>
             }
 
             _data.Enqueue(frame);
+            if (_waiting && (_wakeDeferred || (_wakeDeferred = WriterWakes.TryDefer(this))))
+            {
+                return true;
+            }
+
             WakeReaderLocked();
             return true;
         }
+    }
+
+    /// <summary>
+    /// Runs the waiting writer on this thread (a <see cref="WriterWakes"/> scope has ended): it writes what
+    /// is queued and returns here when it waits again or its flush must wait for the peer. Nothing
+    /// happens if another wake-up (a control frame, the queue's completion) got to the writer first.
+    /// </summary>
+    internal void WakeDeferred()
+    {
+        lock (_gate)
+        {
+            _wakeDeferred = false;
+            if (!_waiting)
+            {
+                return;
+            }
+
+            // Whoever clears _waiting owns this completion: nothing else can complete or reset the waiter
+            // until the writer has resumed, so it is completed after the lock is let go.
+            _waiting = false;
+            _waiter.RunContinuationsAsynchronously = false;
+        }
+
+        _waiter.SetResult(true);
     }
 
     private void WakeReaderLocked(bool result = true)

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Parley.Server.Connections;
 
 namespace Parley.Server.Storage;
 
@@ -157,25 +158,33 @@ internal sealed class GroupCommitter : IDisposable
                 Log.CommitFailed(_logger, batch.Count, ex);
             }
 
-            foreach (PendingAppend pending in batch)
+            using (WriterWakes.Defer())
             {
-                pending.Failed(reason);
+                foreach (PendingAppend pending in batch)
+                {
+                    pending.Failed(reason);
+                }
             }
 
             Interlocked.Add(ref _completed, batch.Count);
             return;
         }
 
-        for (int i = 0; i < batch.Count; i++)
+        // Every member's frames of the whole batch are queued first, then each member's write loop runs
+        // once for all of them, on this thread (and a part per other core): see WriterWakes.
+        using (WriterWakes.Defer())
         {
-            try
+            for (int i = 0; i < batch.Count; i++)
             {
-                batch[i].Stored(stored[i]);
-            }
-            catch (Exception ex)
-            {
-                // A bug delivering one message must not stop the committer for everyone.
-                Log.DeliveryFailed(_logger, ex);
+                try
+                {
+                    batch[i].Stored(stored[i]);
+                }
+                catch (Exception ex)
+                {
+                    // A bug delivering one message must not stop the committer for everyone.
+                    Log.DeliveryFailed(_logger, ex);
+                }
             }
         }
 
