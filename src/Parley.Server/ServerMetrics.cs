@@ -19,6 +19,8 @@ internal sealed class ServerMetrics : IDisposable
         Messages = _meter.CreateCounter<long>("parley.messages", description: "Room and direct messages accepted");
         Deliveries = _meter.CreateCounter<long>("parley.deliveries", description: "Frames offered to members' send queues by fan-out");
         Flushes = _meter.CreateCounter<long>("parley.flushes", description: "Write-loop flushes (one per batch)");
+        DirectWritesEnded = _meter.CreateCounter<long>("parley.direct_writes_ended",
+            description: "Connections whose direct socket writes ended at a short send (a slow reader); they write through the pipe from then on");
         if (liveConnections is not null)
         {
             _meter.CreateObservableGauge("parley.connections.live", liveConnections, description: "Open connections");
@@ -26,6 +28,8 @@ internal sealed class ServerMetrics : IDisposable
     }
 
     public Counter<long> Accepted { get; }
+
+    public Counter<long> DirectWritesEnded { get; }
 
     public Counter<long> Rejected { get; }
 

@@ -47,6 +47,13 @@ public sealed class ServerOptions
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
     /// <summary>
+    /// Plain TCP connections are written with non-blocking <c>send</c> calls straight to the socket while the
+    /// kernel takes every batch whole, instead of through Kestrel's output pipe; a connection whose send comes
+    /// up short uses the pipe from then on. Default true. TLS connections always use the pipe.
+    /// </summary>
+    public bool DirectSocketWrites { get; set; } = true;
+
+    /// <summary>
     /// Bytes queued for one client above which it is marked lagging (logged and counted; nothing is dropped).
     /// Default 1 MiB: a few seconds of a busy room.
     /// </summary>

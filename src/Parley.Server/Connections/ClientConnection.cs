@@ -28,8 +28,17 @@ internal sealed partial class ClientConnection
     private int _closeReason;
     private string? _closeMessage;
 
-    public ClientConnection(string id, IPEndPoint? remote, IDuplexPipe transport, Action abort, ServerContext context)
+    /// <param name="id">Kestrel's connection id, for logs.</param>
+    /// <param name="remote">The peer's address, if known.</param>
+    /// <param name="transport">The connection's byte streams (the socket's, TLS's, or an in-memory pipe).</param>
+    /// <param name="abort">Ends the transport at once (a peer that does not read its last frames).</param>
+    /// <param name="context">The server's shared state.</param>
+    /// <param name="directSocket">The plain TCP socket under <paramref name="transport"/>, to be written directly
+    /// (<see cref="SendDirect"/>); null to write through the transport only.</param>
+    public ClientConnection(string id, IPEndPoint? remote, IDuplexPipe transport, Action abort, ServerContext context,
+        System.Net.Sockets.Socket? directSocket = null)
     {
+        _directSocket = directSocket;
         Id = id;
         RemoteEndPoint = remote;
         _transport = transport;
@@ -56,6 +65,9 @@ internal sealed partial class ClientConnection
 
     /// <summary>What the write loop is doing now.</summary>
     public string WriteStatus { get; private set; } = "not started";
+
+    /// <summary>True while frames go straight to the socket rather than through the transport's pipe.</summary>
+    internal bool WritesDirectly => Volatile.Read(ref _directSocket) is not null;
 
     /// <summary>Runs the connection to its end. Never throws: failures are sorted and logged at the loop boundary.</summary>
     public async Task RunAsync()

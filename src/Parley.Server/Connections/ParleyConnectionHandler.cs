@@ -35,7 +35,8 @@ internal sealed class ParleyConnectionHandler(ServerContext context) : Connectio
         {
             context.Metrics.Accepted.Add(1);
             Log.Accepted(context.Logger, connection.ConnectionId, connection.RemoteEndPoint?.ToString());
-            client = new ClientConnection(connection.ConnectionId, connection.RemoteEndPoint as IPEndPoint, connection.Transport, connection.Abort, context);
+            client = new ClientConnection(connection.ConnectionId, connection.RemoteEndPoint as IPEndPoint, connection.Transport, connection.Abort, context,
+                DirectSocket(connection));
             context.Connections.Add(client);
 
             // Kestrel asks connections to close on shutdown; the manager has already queued a Goodbye by then.
@@ -48,6 +49,21 @@ internal sealed class ParleyConnectionHandler(ServerContext context) : Connectio
         {
             context.Connections.Release(client, address);
         }
+    }
+
+    /// <summary>The socket to write directly (<see cref="ServerOptions.DirectSocketWrites"/>): plain TCP only, never under TLS.</summary>
+    private System.Net.Sockets.Socket? DirectSocket(ConnectionContext connection)
+    {
+        if (!context.Options.DirectSocketWrites || connection.Features.Get<ITlsHandshakeFeature>() is not null
+            || connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+        {
+            return null;
+        }
+
+        // Only our own sends are synchronous, and they must never wait: a short send moves to the pipe instead.
+        // Kestrel's own receives and sends on this socket are asynchronous and do not look at this flag.
+        socket.Blocking = false;
+        return socket;
     }
 
     private static async Task RefuseAsync(ConnectionContext connection, ErrorCode code, uint retryAfterMs, string? message = null)
