@@ -23,6 +23,7 @@ internal sealed partial class BenchClient
     private readonly TaskCompletionSource _pollEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _filled;
     private int _receiveEnded;
+    private bool _pollStopped;
 
     /// <summary>Which loop reads this connection.</summary>
     public ReceivePath Path { get; private init; }
@@ -49,8 +50,12 @@ internal sealed partial class BenchClient
     /// <summary>This connection's place in the poller's table, -1 when not in it (poller thread only).</summary>
     internal int PollSlot { get; set; } = -1;
 
-    /// <summary>Taken out of the epoll set by <see cref="StopReading"/> (poller thread only).</summary>
-    internal bool PollStopped { get; set; }
+    /// <summary>Taken out of the epoll set by <see cref="StopReading"/>: written by the poller thread, read by tests to know the stop took effect.</summary>
+    internal bool PollStopped
+    {
+        get => Volatile.Read(ref _pollStopped);
+        set => Volatile.Write(ref _pollStopped, value);
+    }
 
     /// <summary>
     /// The socket is readable: one non-blocking recv behind what is buffered, then the parse. Runs on the
@@ -133,13 +138,24 @@ internal sealed partial class BenchClient
         }
     }
 
+    /// <summary>Any bytes, through the connection's send path (tests: a hostile frame).</summary>
+    internal ValueTask SendRawAsync(ReadOnlyMemory<byte> data) => SendAsync(data);
+
     /// <summary>Writes all of <paramref name="data"/> with blocking sends: a polled socket must never see an async operation.</summary>
     private void SendBlocking(ReadOnlySpan<byte> data)
     {
-        while (!data.IsEmpty)
+        try
         {
-            int sent = _socket.Send(data, SocketFlags.None);
-            data = data[sent..];
+            while (!data.IsEmpty)
+            {
+                int sent = _socket.Send(data, SocketFlags.None);
+                data = data[sent..];
+            }
+        }
+        catch (SocketException ex)
+        {
+            // As NetworkStream reports it, so callers see one kind of failure whichever path they took.
+            throw new IOException($"Unable to write data to the transport connection: {ex.Message}.", ex);
         }
     }
 }

@@ -166,8 +166,10 @@ internal sealed partial class BenchClient : IAsyncDisposable
         if (Path == ReceivePath.Epoll)
         {
             // Out of the epoll set rather than skipped: level-triggered EPOLLIN would report the
-            // unread socket on every wait.
+            // unread socket on every wait. Waits until the thread has done it, so nothing sent
+            // after this returns is read (the stall mode reports what the member read meanwhile).
             ReceivePoller.Shared.Stop(this);
+            SpinWait.SpinUntil(() => PollStopped || IsClosed, TimeSpan.FromSeconds(10));
         }
         else
         {
@@ -226,6 +228,12 @@ internal sealed partial class BenchClient : IAsyncDisposable
         {
             _reply = reply;
             _replyId = id;
+        }
+
+        if (_closed)
+        {
+            // The receive loop has ended (it sets this before failing the pending reply): no reply can come.
+            throw new IOException($"connection closed: {ClosedBecause}");
         }
 
         await SendAsync(FrameWriter.Encode(type, id, message)).ConfigureAwait(false);
