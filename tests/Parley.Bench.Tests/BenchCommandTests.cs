@@ -28,6 +28,7 @@ public class BenchCommandTests
         Assert.True(cost.GetProperty("server_cpu_seconds").GetDouble() >= 0);
         Assert.True(cost.GetProperty("server_rss_bytes").GetInt64() > 0);
         Assert.True(cost.GetProperty("bench_cpu_seconds").GetDouble() > 0);
+        Assert.Equal("stream", cost.GetProperty("bench_receive").GetString());
     }
 
     [Fact]
@@ -156,6 +157,32 @@ public class BenchCommandTests
 
         Assert.Equal(300, r.GetProperty("deliveries").GetInt64());
         Assert.Contains("tls off", r.GetProperty("server").GetString(), StringComparison.Ordinal);
+        Assert.Equal(PlainReceivePath, r.GetProperty("cost").GetProperty("bench_receive").GetString());
+    }
+
+    [Fact]
+    public async Task Stall_over_plain_tcp_stops_and_resumes_the_member_on_the_epoll_thread()
+    {
+        JsonElement r = await RunJsonAsync("stall", "--insecure-no-tls", "--subs", "4", "--rate", "100", "--duration", "1", "--warmup", "0.2");
+
+        JsonElement stalled = r.GetProperty("with_stalled_member");
+        Assert.Equal(0, r.GetProperty("baseline").GetProperty("lost").GetInt64());
+        Assert.Equal(0, stalled.GetProperty("lost").GetInt64());
+        Assert.Equal(4 * 100, stalled.GetProperty("latency").GetProperty("samples").GetInt64());
+        JsonElement fate = stalled.GetProperty("stalled");
+        Assert.Equal(0, fate.GetProperty("received_while_stalled").GetInt64());
+        Assert.Equal(120, fate.GetProperty("received_after_resuming").GetInt64());
+        Assert.Equal(PlainReceivePath, stalled.GetProperty("cost").GetProperty("bench_receive").GetString());
+    }
+
+    [Fact]
+    public async Task Idle_over_plain_tcp_reads_every_connection_on_the_epoll_thread()
+    {
+        JsonElement r = await RunJsonAsync("idle", "--insecure-no-tls", "--conns", "300", "--room-size", "50", "--sources", "2", "--hold", "0.2");
+
+        Assert.Equal(0, r.GetProperty("lost").GetInt64());
+        Assert.Equal(300, r.GetProperty("deliveries").GetInt64());
+        Assert.Equal(PlainReceivePath, r.GetProperty("bench_receive").GetString());
     }
 
     [Fact]
@@ -198,6 +225,9 @@ public class BenchCommandTests
         Assert.NotEqual(0, await ack.WaitForExitAsync(RunLimit));
         Assert.Contains(ack.ErrorLines, l => l.Contains("--rate must be from 1", StringComparison.Ordinal));
     }
+
+    /// <summary>What plain TCP must report here: the epoll thread where it exists (a silent fall-back fails), the stream loop elsewhere.</summary>
+    private static string PlainReceivePath => Parley.Bench.Wire.Epoll.IsSupported ? "epoll" : "stream";
 
     private static async Task<JsonElement> RunJsonAsync(params string[] args)
     {

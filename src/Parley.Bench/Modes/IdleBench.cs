@@ -118,7 +118,7 @@ internal static class IdleBench
             serverBefore is { } b && serverAfter is { } a && measured > 0 ? (a.RssBytes - b.RssBytes) / (double)measured : null,
             serverBefore is { } b2 && serverJoined is { } j ? (j.Cpu - b2.Cpu).TotalSeconds : null,
             measured > 0 ? (benchAfter.RssBytes - benchBefore.RssBytes) / (double)measured : 0,
-            count.Delivered, count.Lost, problems);
+            count.Delivered, count.Lost, BenchClient.DescribeReceivePaths(), problems);
     }
 }
 
@@ -126,10 +126,12 @@ internal static class IdleBench
 /// <param name="ServerRssPerConnection">Server resident memory added per connection after the warm-up ones, read after the hold.</param>
 /// <param name="ServerSetupCpuSeconds">Server CPU spent accepting, greeting and joining the measured connections.</param>
 /// <param name="Deliveries">The one message per room, received (one per connection).</param>
+/// <param name="BenchReceive">Which loop read the bench's connections (see <see cref="CostFigures.BenchReceive"/>).</param>
 public sealed record IdleResult(
     string Server, int Conns, int RoomSize, int Rooms, int Sources, long FileLimit, double SetupSeconds, double ConnectionsPerSecond,
     long? ServerRssBaselineBytes, long? ServerRssJoinedBytes, long? ServerRssAfterHoldBytes, double? ServerRssPerConnection,
-    double? ServerSetupCpuSeconds, double BenchRssPerConnection, long Deliveries, long Lost, IReadOnlyList<string> Problems) : IBenchResult
+    double? ServerSetupCpuSeconds, double BenchRssPerConnection, long Deliveries, long Lost, string BenchReceive, IReadOnlyList<string> Problems)
+    : IBenchResult
 {
     public string Mode => "idle";
 
@@ -150,6 +152,7 @@ public sealed record IdleResult(
         table.Row("server RSS after the hold", MiB(ServerRssAfterHoldBytes));
         table.Row("server memory per connection", ServerRssPerConnection is double p ? $"{p / 1024:N1} KiB" : "n/a");
         table.Row("bench memory per connection", $"{BenchRssPerConnection / 1024:N1} KiB");
+        table.Row("bench receive path", BenchReceive);
         table.Row("liveness: deliveries (one per connection)", $"{Deliveries:N0}");
         table.Row("lost deliveries", $"{Lost:N0}");
         table.Write(output);

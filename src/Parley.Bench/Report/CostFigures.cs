@@ -1,4 +1,5 @@
 using Parley.Bench.Server;
+using Parley.Bench.Wire;
 
 namespace Parley.Bench.Report;
 
@@ -6,12 +7,14 @@ namespace Parley.Bench.Report;
 /// What a measured phase cost: the server's CPU time and memory (from /proc, when its process id is
 /// known) and the load generator's own CPU time, which shares the same cores.
 /// </summary>
+/// <param name="BenchReceive">Which loop read the bench's connections: "epoll" (its own thread, plain TCP on Linux x86-64) or "stream".</param>
 public sealed record CostFigures(
     double? ServerCpuSeconds,
     double? ServerCpuNsPerDelivery,
     long? ServerRssBytes,
     double BenchCpuSeconds,
-    double BenchCpuNsPerDelivery)
+    double BenchCpuNsPerDelivery,
+    string BenchReceive)
 {
     internal static CostFigures Between(
         ProcessSample? serverBefore, ProcessSample? serverAfter, ProcessSample benchBefore, ProcessSample benchAfter, long deliveries)
@@ -19,7 +22,7 @@ public sealed record CostFigures(
         double? serverCpu = serverBefore is { } b && serverAfter is { } a ? (a.Cpu - b.Cpu).TotalSeconds : null;
         double benchCpu = (benchAfter.Cpu - benchBefore.Cpu).TotalSeconds;
         long per = Math.Max(1, deliveries);
-        return new CostFigures(serverCpu, serverCpu * 1e9 / per, serverAfter?.RssBytes, benchCpu, benchCpu * 1e9 / per);
+        return new CostFigures(serverCpu, serverCpu * 1e9 / per, serverAfter?.RssBytes, benchCpu, benchCpu * 1e9 / per, BenchClient.DescribeReceivePaths());
     }
 
     internal void WriteRows(Table table)
@@ -29,5 +32,6 @@ public sealed record CostFigures(
         table.Row("server RSS at end", ServerRssBytes is long r ? $"{r / (1024.0 * 1024):N1} MiB" : "n/a");
         table.Row("bench CPU (load generator)", $"{BenchCpuSeconds:N2} s");
         table.Row("bench CPU per delivery", $"{BenchCpuNsPerDelivery:N0} ns");
+        table.Row("bench receive path", BenchReceive);
     }
 }

@@ -97,12 +97,7 @@ internal sealed partial class BenchClient
         }
         finally
         {
-            _closed = true;
-            _acks.Set();
-            lock (_replyLock)
-            {
-                _reply?.TrySetException(new IOException($"connection closed: {ClosedBecause}"));
-            }
+            EndReceive();
         }
     }
 
@@ -206,7 +201,10 @@ internal sealed partial class BenchClient
         switch (message)
         {
             case Ping ping:
-                _ = SendQuietlyAsync(FrameWriter.Encode(FrameType.Pong, requestId, new Pong { Nonce = ping.Nonce }));
+                // On the pool: the receive thread must not block in a send (a polled socket's sends block).
+                ThreadPool.UnsafeQueueUserWorkItem(
+                    static state => _ = state.Client.SendQuietlyAsync(state.Frame),
+                    (Client: this, Frame: FrameWriter.Encode(FrameType.Pong, requestId, new Pong { Nonce = ping.Nonce })), preferLocal: false);
                 return false;
             case Error error when requestId != 0:
                 _refused++;

@@ -67,7 +67,14 @@ internal sealed partial class BenchClient
         _sendGate.Wait();
         try
         {
-            _stream.Write(scratch);
+            if (Path == ReceivePath.Epoll)
+            {
+                SendBlocking(scratch);
+            }
+            else
+            {
+                _stream.Write(scratch);
+            }
         }
         finally
         {
@@ -79,6 +86,24 @@ internal sealed partial class BenchClient
 
     private async ValueTask SendAsync(ReadOnlyMemory<byte> data)
     {
+        if (Path == ReceivePath.Epoll)
+        {
+            // Blocking, on the caller's thread: an async send that met a full buffer would register
+            // the socket with .NET's epoll engine. Senders keep a bounded window in flight, so the
+            // kernel's send buffer is rarely full and the block is short.
+            _sendGate.Wait();
+            try
+            {
+                SendBlocking(data.Span);
+            }
+            finally
+            {
+                _sendGate.Release();
+            }
+
+            return;
+        }
+
         await _sendGate.WaitAsync().ConfigureAwait(false);
         try
         {
