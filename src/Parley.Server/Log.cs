@@ -179,4 +179,8 @@ internal static partial class Log
 
     [LoggerMessage(45, LogLevel.Warning, "Connection {ConnectionId}: the membership of account {Account} in {Room} was not {Change}: {Detail}")]
     public static partial void MembershipNotStored(ILogger logger, string connectionId, string account, string room, string change, string detail);
+
+    // 80-89: memory of idle connections (issue 6).
+    [LoggerMessage(80, LogLevel.Warning, "TLS: idle connections keep OpenSSL's record buffers (about 34 KiB each): {Why}")]
+    public static partial void TlsIdleBuffersKept(ILogger logger, string why);
 }

@@ -61,7 +61,7 @@ internal sealed partial class Session
         // written after, outside the lock (a store write, and a look at the account's other sessions).
         JoinOutcome outcome;
         Room? room;
-        lock (_roomsGate)
+        lock (_rooms)
         {
             if (_rooms.Count >= _context.Options.MaxRoomsPerSession)
             {
@@ -325,7 +325,7 @@ internal sealed partial class Session
 
     private Room? FindMembership(string key)
     {
-        lock (_roomsGate)
+        lock (_rooms)
         {
             foreach (Room room in _rooms)
             {

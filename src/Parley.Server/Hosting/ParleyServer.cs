@@ -60,6 +60,10 @@ public sealed class ParleyServer : IHostedService
         else
         {
             Tls.Start();
+            if (_context.Options.Tls.ReleaseIdleBuffers && OpenSslIdleBuffers.Unavailable is { } why)
+            {
+                Log.TlsIdleBuffersKept(_context.Logger, why);
+            }
         }
 
         WarnAboutLimitsOff(_context);

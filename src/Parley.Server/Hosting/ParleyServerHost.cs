@@ -126,6 +126,11 @@ public static class ParleyServerHost
                     {
                         // Before the handler: the connection handler reads and writes the decrypted stream.
                         lo.UseHttps(tls.HandshakeOptions());
+                        if (options.Value.Tls.ReleaseIdleBuffers)
+                        {
+                            // After the handshake, before the handler's loops touch the stream.
+                            lo.Use(OpenSslIdleBuffers.Middleware);
+                        }
                     }
 
                     lo.UseConnectionHandler<ParleyConnectionHandler>();

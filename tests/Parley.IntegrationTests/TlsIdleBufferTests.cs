@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Parley.Client;
+using Parley.Protocol;
+using Parley.Server.Tls;
+
+namespace Parley.IntegrationTests;
+
+/// <summary>
+/// OpenSSL's record buffers released while a TLS connection is idle (issue 6, <see cref="OpenSslIdleBuffers"/>): the
+/// mode is set on a real server-side <see cref="SslStream"/> by the middleware, and the connection still carries
+/// records larger than one buffer afterwards, on its own and through the whole server.
+/// </summary>
+public sealed class TlsIdleBufferTests
+{
+    [Fact]
+    public async Task The_middleware_sets_the_release_mode_on_the_server_stream_and_large_records_still_cross_both_ways()
+    {
+        await using TlsPair pair = await TlsPair.ConnectAsync();
+        long before = OpenSslIdleBuffers.Mode(pair.Server);
+        var connection = new DefaultConnectionContext();
+        connection.Features.Set<ISslStreamFeature>(new SslStreamFeature(pair.Server));
+        bool nextRan = false;
+
+        await OpenSslIdleBuffers.Middleware(_ =>
+        {
+            nextRan = true;
+            return Task.CompletedTask;
+        })(connection);
+
+        Assert.True(nextRan);
+        if (!OperatingSystem.IsLinux())
+        {
+            // SslStream does not use OpenSSL here: nothing to set, and the connection is left as it was.
+            Assert.NotNull(OpenSslIdleBuffers.Unavailable);
+            return;
+        }
+
+        Assert.Null(OpenSslIdleBuffers.Unavailable);
+        Assert.Equal(0, before & OpenSslIdleBuffers.ReleaseBuffersMode);
+        Assert.Equal(OpenSslIdleBuffers.ReleaseBuffersMode, OpenSslIdleBuffers.Mode(pair.Server) & OpenSslIdleBuffers.ReleaseBuffersMode);
+        // Several records of 16 KiB each way: every one needs the buffers OpenSSL freed and allocates them again.
+        await AssertCrossesAsync(pair.Server, pair.Client, 200_000);
+        await AssertCrossesAsync(pair.Client, pair.Server, 200_000);
+        await AssertCrossesAsync(pair.Server, pair.Client, 1);
+    }
+
+    [Fact]
+    public async Task A_tls_connection_that_sat_idle_after_joining_sends_and_receives_the_largest_message()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync(new() { ["Tls:Enabled"] = "true" });
+        await using ParleyConnection alice = await ConnectAsync(server, "alice");
+        await using ParleyConnection bob = await ConnectAsync(server, "bob");
+        await alice.JoinAsync("#idle");
+        await bob.JoinAsync("#idle");
+        // Both connections have read and written since their handshakes, and are now idle with their buffers freed.
+        string largest = new('x', ProtocolConstants.MaxTextBytes);
+
+        await alice.SayAsync("#idle", largest);
+        await bob.SayAsync("#idle", "small after large");
+
+        Assert.Equal([largest, "small after large"], await TextsAsync(bob, 2));
+        Assert.Equal([largest, "small after large"], await TextsAsync(alice, 2));
+    }
+
+    private static async Task AssertCrossesAsync(SslStream from, SslStream to, int length)
+    {
+        byte[] sent = RandomNumberGenerator.GetBytes(length);
+        byte[] received = new byte[length];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Task reading = to.ReadExactlyAsync(received, timeout.Token).AsTask();
+        await from.WriteAsync(sent, timeout.Token);
+        await from.FlushAsync(timeout.Token);
+        await reading;
+        Assert.Equal(sent, received);
+    }
+
+    private static async Task<ParleyConnection> ConnectAsync(InProcessServer server, string nick) =>
+        await ParleyConnection.ConnectAsync(
+            new ParleyEndpoint("127.0.0.1", server.EndPoint.Port),
+            new ParleyConnectionOptions { Nick = nick, Tls = TestTls.For(server) });
+
+    private static async Task<List<string>> TextsAsync(ParleyConnection connection, int count)
+    {
+        var texts = new List<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (ParleyEvent e in connection.Events.ReadAllAsync(timeout.Token))
+        {
+            if (e is RoomMessageEvent m)
+            {
+                texts.Add(m.Message.Text);
+                if (texts.Count == count)
+                {
+                    break;
+                }
+            }
+        }
+
+        return texts;
+    }
+
+    private sealed class SslStreamFeature(SslStream stream) : ISslStreamFeature
+    {
+        public SslStream SslStream => stream;
+    }
+
+    /// <summary>Both ends of one TLS connection over a loopback socket, handshake done.</summary>
+    private sealed class TlsPair : IAsyncDisposable
+    {
+        private readonly X509Certificate2 _certificate;
+
+        private TlsPair(SslStream server, SslStream client, X509Certificate2 certificate)
+        {
+            Server = server;
+            Client = client;
+            _certificate = certificate;
+        }
+
+        public SslStream Server { get; }
+
+        public SslStream Client { get; }
+
+        public static async Task<TlsPair> ConnectAsync()
+        {
+            (string certificatePem, string keyPem, string fingerprint) = TestCertificates.Create(rsa: false);
+            using X509Certificate2 ephemeral = X509Certificate2.CreateFromPem(certificatePem, keyPem);
+            X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var client = new TcpClient();
+            Task<TcpClient> accepting = listener.AcceptTcpClientAsync();
+            await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+            TcpClient accepted = await accepting;
+            var server = new SslStream(accepted.GetStream(), leaveInnerStreamOpen: false);
+            var tlsClient = new SslStream(client.GetStream(), leaveInnerStreamOpen: false);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await Task.WhenAll(
+                server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, timeout.Token),
+                tlsClient.AuthenticateAsClientAsync(
+                    new SslClientAuthenticationOptions
+                    {
+                        TargetHost = "localhost",
+                        // The pinned key, as Parley's client checks it; never "accept anything".
+                        RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                            presented is X509Certificate2 c && TlsFingerprint.Of(c) == fingerprint,
+                    },
+                    timeout.Token));
+            return new TlsPair(server, tlsClient, certificate);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            await Server.DisposeAsync();
+            _certificate.Dispose();
+        }
+    }
+}
