@@ -42,6 +42,30 @@ public sealed class SendQueueTests
     }
 
     [Fact]
+    public void A_quiet_heartbeat_gives_back_the_slots_a_small_burst_kept()
+    {
+        SendQueue queue = NewQueue();
+        for (int i = 0; i < 40; i++)
+        {
+            queue.TryEnqueue([1]);
+        }
+
+        while (queue.TryDequeueData(out _))
+        {
+        }
+
+        // Kept between bursts, so a busy member doesn't allocate a ring per batch...
+        Assert.True(queue.DataCapacity >= 40);
+        queue.NoteIdle();
+
+        // ...and released once the connection has been quiet for a heartbeat.
+        Assert.Equal(0, queue.DataCapacity);
+        Assert.Equal(EnqueueResult.Queued, queue.TryEnqueue([2]));
+        Assert.True(queue.TryDequeueData(out byte[] frame));
+        Assert.Equal([2], frame);
+    }
+
+    [Fact]
     public async Task Frames_come_out_in_order_with_control_frames_first()
     {
         SendQueue queue = NewQueue();

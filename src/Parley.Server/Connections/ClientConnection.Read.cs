@@ -61,7 +61,7 @@ internal sealed partial class ClientConnection
             if (backlogged)
             {
                 ReadStatus = "paused: own backlog";
-                await _resume.WaitAsync(_canResumeReading).ConfigureAwait(false);
+                await _resume.WaitAsync(static connection => connection.CanResumeReading, this).ConfigureAwait(false);
             }
         }
     }

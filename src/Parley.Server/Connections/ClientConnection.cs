@@ -24,7 +24,6 @@ internal sealed partial class ClientConnection
     private long _lastPingAt;
     private long _flushStartedAt;
     private readonly ResumeSignal _resume = new();
-    private readonly Func<bool> _canResumeReading;
     private int _closeReason;
     private string? _closeMessage;
 
@@ -49,7 +48,6 @@ internal sealed partial class ClientConnection
         Queue = new SendQueue(o.SendQueueSoftBytes, o.SendQueueHardBytes, o.ControlQueueHardBytes, context.Time, o.EvictionProgressWindow);
         Session = new Session(this, context);
         _connectedAt = _lastFrameAt = context.Time.GetTimestamp();
-        _canResumeReading = () => CanResumeReading;
     }
 
     public string Id { get; }

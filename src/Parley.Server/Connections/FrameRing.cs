@@ -64,6 +64,16 @@ internal struct FrameRing
         return true;
     }
 
+    /// <summary>Lets go of the slots when nothing is queued (a connection gone quiet keeps no ring at all).</summary>
+    public void ReleaseIfEmpty()
+    {
+        if (_count == 0)
+        {
+            _items = null;
+            _head = 0;
+        }
+    }
+
     private void Grow()
     {
         byte[][] items = _items!;

@@ -8,11 +8,13 @@ internal sealed class ResumeSignal
 {
     private TaskCompletionSource? _waiter;
 
-    public Task WaitAsync(Func<bool> canResume)
+    /// <summary>Waits until released; returns a completed wait if <paramref name="canResume"/> already holds.</summary>
+    /// <remarks>The condition takes its state, so callers pass a static lambda and no connection holds a delegate of its own.</remarks>
+    public Task WaitAsync<TState>(Func<TState, bool> canResume, TState state)
     {
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _waiter, waiter);
-        if (canResume())
+        if (canResume(state))
         {
             Release();
         }
