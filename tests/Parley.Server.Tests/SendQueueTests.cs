@@ -228,7 +228,7 @@ public sealed class SendQueueTests
     [Fact]
     public async Task A_large_scope_is_shared_with_the_thread_pool_a_part_per_core()
     {
-        const int Queues = 100;
+        const int Queues = 2 * WriterWakes.MinPerPart + 100;
         var writers = new RecordingWriter[Queues];
         var queues = new SendQueue[Queues];
         for (int i = 0; i < Queues; i++)

@@ -18,8 +18,8 @@ namespace Parley.Server.Connections;
 /// this paravirtualised machine the wake-up cost more than the send (issue 6's profiles: 45 % of the
 /// server's samples in the hypervisor's <c>pvm_irq_enable</c>, from futex waits and wake-ups). Now a
 /// message into a room of 500 is one pass of 500 sends, and a committed batch of many messages is one
-/// write per member for all of them. A large list is cut into a part per core, the other parts handed
-/// to the thread pool, so the sends still use every core: one wake-up per part, not per member.
+/// write per member for all of them. A list of thousands is cut into a part per core, the other parts
+/// handed to the thread pool, so a huge room's sends use every core: one wake-up per part, not per member.
 /// </para>
 /// <para>
 /// Safe because a scope ends outside every lock (room, queue), and a write loop run here only
@@ -29,8 +29,12 @@ namespace Parley.Server.Connections;
 /// </remarks>
 internal static class WriterWakes
 {
-    // Below this many write loops one thread serves them all: a pool wake-up costs about as much as this many sends.
-    internal const int MinPerPart = 32;
+    // Up to this many write loops per share one thread serves them all. Measured (docs/BENCHMARKS.md, "Write loops
+    // woken in bulk"): with a share per core from 32 write loops on, the other core's wake-up and the two threads'
+    // sends crowded out the readers, the clients on the same machine included; one thread for a room of 500 had a
+    // lower p99 at 200 and at 2,000 messages/s and a higher fan-out rate. A share per core pays off only when one
+    // pass would take long: about 8 µs a send here, so 1,024 members are some 8 ms.
+    internal const int MinPerPart = 1024;
 
     [ThreadStatic]
     private static List<SendQueue>? t_pending;
