@@ -226,32 +226,53 @@ public sealed class SendQueueTests
     }
 
     [Fact]
-    public async Task A_large_scope_is_shared_with_the_thread_pool_a_part_per_core()
+    public async Task A_scope_with_thousands_of_frames_is_shared_with_the_thread_pool_a_part_per_core()
     {
-        const int Queues = 2 * WriterWakes.MinPerPart + 100;
-        var writers = new RecordingWriter[Queues];
-        var queues = new SendQueue[Queues];
-        for (int i = 0; i < Queues; i++)
+        // A fan-out batch of many messages: 100 members, 50 frames each.
+        const int Queues = 100, FramesEach = 50;
+        (RecordingWriter[] writers, int ranHere) = WakeInScope(Queues, FramesEach);
+
+        await Poll.UntilAsync(() => writers.All(w => w.Frames == FramesEach), "every writer takes its frames");
+        int parts = Math.Min(Environment.ProcessorCount, Queues * FramesEach / WriterWakes.MinFramesPerPart);
+        Assert.Equal(parts <= 1 ? Queues : (Queues + parts - 1) / parts, ranHere);
+        Assert.All(writers, w => Assert.Equal(1, w.Wakes));
+    }
+
+    [Fact]
+    public void A_message_into_a_room_of_five_hundred_is_written_by_the_scopes_thread_alone()
+    {
+        // Chat rates: one frame per member. Sharing it with another core cost the readers more than it saved.
+        (RecordingWriter[] writers, int ranHere) = WakeInScope(500, 1);
+
+        Assert.Equal(500, ranHere);
+        Assert.All(writers, w => Assert.Equal(1, w.Frames));
+    }
+
+    // Queues frames for fresh writers inside one scope; returns them and how many ran on this thread, counted
+    // before this thread yields, so that only the part run inside the scope's end can show it.
+    private static (RecordingWriter[] Writers, int RanHere) WakeInScope(int queues, int framesEach)
+    {
+        var writers = new RecordingWriter[queues];
+        var all = new SendQueue[queues];
+        for (int i = 0; i < queues; i++)
         {
-            queues[i] = NewQueue();
-            writers[i] = new RecordingWriter(queues[i]);
+            all[i] = NewQueue();
+            writers[i] = new RecordingWriter(all[i]);
         }
 
         int here = Environment.CurrentManagedThreadId;
         using (WriterWakes.Defer())
         {
-            foreach (SendQueue queue in queues)
+            for (int f = 0; f < framesEach; f++)
             {
-                queue.TryEnqueue([1]);
+                foreach (SendQueue queue in all)
+                {
+                    queue.TryEnqueue([1]);
+                }
             }
         }
 
-        // Counted before this thread yields, so only the part run inside Dispose can show this thread.
-        int ranHere = writers.Count(w => w.Threads.Contains(here));
-        await Poll.UntilAsync(() => writers.All(w => w.Frames == 1), "every writer takes its frame");
-        int parts = Math.Min(Environment.ProcessorCount, Queues / WriterWakes.MinPerPart);
-        Assert.Equal(parts <= 1 ? Queues : (Queues + parts - 1) / parts, ranHere);
-        Assert.All(writers, w => Assert.Equal(1, w.Wakes));
+        return (writers, writers.Count(w => w.Threads.Contains(here)));
     }
 
     [Fact]

@@ -341,6 +341,7 @@ internal sealed class SendQueue : IValueTaskSource<bool>
             _data.Enqueue(frame);
             if (_waiting && (_wakeDeferred || (_wakeDeferred = WriterWakes.TryDefer(this))))
             {
+                WriterWakes.NoteFrame();
                 return true;
             }
 

@@ -18,8 +18,9 @@ namespace Parley.Server.Connections;
 /// this paravirtualised machine the wake-up cost more than the send (issue 6's profiles: 45 % of the
 /// server's samples in the hypervisor's <c>pvm_irq_enable</c>, from futex waits and wake-ups). Now a
 /// message into a room of 500 is one pass of 500 sends, and a committed batch of many messages is one
-/// write per member for all of them. A list of thousands is cut into a part per core, the other parts
-/// handed to the thread pool, so a huge room's sends use every core: one wake-up per part, not per member.
+/// write per member for all of them. When the scope queued thousands of frames (a big batch, a huge room),
+/// the writers are cut into a part per core, the other parts handed to the thread pool, so the writing
+/// uses every core: one wake-up per part, not per member.
 /// </para>
 /// <para>
 /// Safe because a scope ends outside every lock (room, queue), and a write loop run here only
@@ -29,12 +30,15 @@ namespace Parley.Server.Connections;
 /// </remarks>
 internal static class WriterWakes
 {
-    // Up to this many write loops per share one thread serves them all. Measured (docs/BENCHMARKS.md, "Write loops
-    // woken in bulk"): with a share per core from 32 write loops on, the other core's wake-up and the two threads'
-    // sends crowded out the readers, the clients on the same machine included; one thread for a room of 500 had a
-    // lower p99 at 200 and at 2,000 messages/s and a higher fan-out rate. A share per core pays off only when one
-    // pass would take long: about 8 µs a send here, so 1,024 members are some 8 ms.
-    internal const int MinPerPart = 1024;
+    // Frames queued in a scope per share of the writing: below twice this, one thread does it all. Measured
+    // (docs/BENCHMARKS.md, "Write loops woken in bulk"): at chat rates a message into a room of 500 is 500
+    // frames, and sharing them between both cores crowded out the readers and the clients on the same machine
+    // (p99 at 200 messages/s 16 ms shared against 12.5 ms on one thread); a fan-out batch of hundreds of
+    // messages is tens of thousands of frames, and on one thread TLS fan-out fell from 1.5 to 1.0 M/s.
+    internal const int MinFramesPerPart = 2048;
+
+    [ThreadStatic]
+    private static int t_frames;
 
     [ThreadStatic]
     private static List<SendQueue>? t_pending;
@@ -61,6 +65,9 @@ internal static class WriterWakes
         return true;
     }
 
+    /// <summary>A frame went to a queue whose wake-up this scope holds: the measure of how much writing the scope's end has to do.</summary>
+    internal static void NoteFrame() => t_frames++;
+
     private static void End()
     {
         if (--t_depth > 0)
@@ -77,9 +84,11 @@ internal static class WriterWakes
         // The list is swapped out before anything runs: a write loop run here may itself be inside
         // code that opens a scope (it does not today), and must not see this list half walked.
         t_pending = null;
+        int frames = t_frames;
+        t_frames = 0;
         try
         {
-            int parts = Math.Min(Environment.ProcessorCount, pending.Count / MinPerPart);
+            int parts = Math.Min(Math.Min(Environment.ProcessorCount, pending.Count), frames / MinFramesPerPart);
             if (parts <= 1)
             {
                 Wake(pending, 0, pending.Count);
