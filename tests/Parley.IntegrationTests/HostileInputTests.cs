@@ -203,7 +203,16 @@ public sealed class HostileInputTests(ITestOutputHelper output)
 
         for (int i = 0; i < 200; i++)
         {
-            await flooder.SendAsync(new Say { Room = "#a", Text = $"flood {i}" });
+            try
+            {
+                await flooder.SendAsync(new Say { Room = "#a", Text = $"flood {i}" });
+            }
+            catch (IOException)
+            {
+                // The server has already cut the flooder off (a reset answers the writes after its close): that is
+                // what is under test, and what it said before is read below.
+                break;
+            }
         }
 
         for (int i = 0; i < others.Length; i++)

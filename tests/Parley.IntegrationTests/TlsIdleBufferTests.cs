@@ -64,8 +64,8 @@ public sealed class TlsIdleBufferTests
         await alice.SayAsync("#idle", largest);
         await bob.SayAsync("#idle", "small after large");
 
-        Assert.Equal([largest, "small after large"], await TextsAsync(bob, 2));
-        Assert.Equal([largest, "small after large"], await TextsAsync(alice, 2));
+        Assert.Equal([largest, "small after large"], await TlsServerTests.TextsAsync(bob, 2));
+        Assert.Equal([largest, "small after large"], await TlsServerTests.TextsAsync(alice, 2));
     }
 
     private static async Task AssertCrossesAsync(SslStream from, SslStream to, int length)
@@ -84,25 +84,6 @@ public sealed class TlsIdleBufferTests
         await ParleyConnection.ConnectAsync(
             new ParleyEndpoint("127.0.0.1", server.EndPoint.Port),
             new ParleyConnectionOptions { Nick = nick, Tls = TestTls.For(server) });
-
-    private static async Task<List<string>> TextsAsync(ParleyConnection connection, int count)
-    {
-        var texts = new List<string>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await foreach (ParleyEvent e in connection.Events.ReadAllAsync(timeout.Token))
-        {
-            if (e is RoomMessageEvent m)
-            {
-                texts.Add(m.Message.Text);
-                if (texts.Count == count)
-                {
-                    break;
-                }
-            }
-        }
-
-        return texts;
-    }
 
     private sealed class SslStreamFeature(SslStream stream) : ISslStreamFeature
     {

@@ -270,7 +270,8 @@ public sealed class TlsServerTests(ITestOutputHelper output)
         Assert.Equal(failure, refused.Failure);
     }
 
-    private static async Task<List<string>> TextsAsync(ParleyConnection connection, int count)
+    /// <summary>The texts of the next <paramref name="count"/> room messages on <paramref name="connection"/>, within 30 s.</summary>
+    internal static async Task<List<string>> TextsAsync(ParleyConnection connection, int count)
     {
         var texts = new List<string>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -184,9 +184,10 @@ internal sealed class WireClient : IAsyncDisposable
         {
             await _output.CompleteAsync();
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
-            // Completing flushes what is left, and the server may have gone.
+            // Completing flushes what is left, and the server may have gone (or the input's completion
+            // closed the stream under a send that failed): a test's own exception must not be hidden by this.
         }
 
         _socket.Dispose();

@@ -39,7 +39,8 @@ internal sealed partial class ClientConnection
                 }
             }
 
-            // The queue is complete: the last control frames (an error, a goodbye) still go out.
+            // The queue is complete: the last control frames (an error, a goodbye) still go out, through the pipe
+            // even after direct writes (those are all in the kernel already, so nothing is overtaken).
             if (WriteBatch(output))
             {
                 await FlushAsync(output).ConfigureAwait(false);
