@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace Parley.Server.Connections;
 
 /// <summary>
@@ -91,7 +93,11 @@ internal static class WriterWakes
             int parts = Math.Min(Math.Min(Environment.ProcessorCount, pending.Count), frames / MinFramesPerPart);
             if (parts <= 1)
             {
-                Wake(pending, 0, pending.Count);
+                if (Wake(pending, 0, pending.Count) is { } failed)
+                {
+                    ExceptionDispatchInfo.Throw(failed);
+                }
+
                 return;
             }
 
@@ -99,10 +105,15 @@ internal static class WriterWakes
             for (int start = per; start < pending.Count; start += per)
             {
                 SendQueue[] part = pending.GetRange(start, Math.Min(per, pending.Count - start)).ToArray();
-                ThreadPool.UnsafeQueueUserWorkItem(static queues => Wake(queues, 0, queues.Length), part, preferLocal: false);
+                // A pool thread must not throw (it would end the process): a failure there is dropped, the walk
+                // still finishes. WakeDeferred's only throw is a double completion, a bug the inline part shows too.
+                ThreadPool.UnsafeQueueUserWorkItem(static queues => { _ = Wake(queues, 0, queues.Length); }, part, preferLocal: false);
             }
 
-            Wake(pending, 0, per);
+            if (Wake(pending, 0, per) is { } failure)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
         }
         finally
         {
@@ -111,12 +122,23 @@ internal static class WriterWakes
         }
     }
 
-    private static void Wake(IReadOnlyList<SendQueue> queues, int start, int count)
+    // Wakes every queue even if one fails, so none is left deferred with no wake-up to come; returns the first failure.
+    private static Exception? Wake(IReadOnlyList<SendQueue> queues, int start, int count)
     {
+        Exception? first = null;
         for (int i = start; i < start + count; i++)
         {
-            queues[i].WakeDeferred();
+            try
+            {
+                queues[i].WakeDeferred();
+            }
+            catch (Exception ex)
+            {
+                first ??= ex;
+            }
         }
+
+        return first;
     }
 
     /// <summary>Ends a <see cref="Defer"/>: the outermost end runs the write loops recorded meanwhile.</summary>

@@ -172,20 +172,28 @@ internal sealed class GroupCommitter : IDisposable
 
         // Every member's frames of the whole batch are queued first, then each member's write loop runs
         // once for all of them, on this thread (and a part per other core): see WriterWakes.
-        using (WriterWakes.Defer())
+        try
         {
-            for (int i = 0; i < batch.Count; i++)
+            using (WriterWakes.Defer())
             {
-                try
+                for (int i = 0; i < batch.Count; i++)
                 {
-                    batch[i].Stored(stored[i]);
-                }
-                catch (Exception ex)
-                {
-                    // A bug delivering one message must not stop the committer for everyone.
-                    Log.DeliveryFailed(_logger, ex);
+                    try
+                    {
+                        batch[i].Stored(stored[i]);
+                    }
+                    catch (Exception ex)
+                    {
+                        // A bug delivering one message must not stop the committer for everyone.
+                        Log.DeliveryFailed(_logger, ex);
+                    }
                 }
             }
+        }
+        catch (Exception ex)
+        {
+            // From the scope's end, where the write loops run: logged, and the committer carries on.
+            Log.DeliveryFailed(_logger, ex);
         }
 
         Interlocked.Add(ref _completed, batch.Count);
