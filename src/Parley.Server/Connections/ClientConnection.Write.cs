@@ -67,8 +67,8 @@ internal sealed partial class ClientConnection
     [ThreadStatic]
     private static byte[][]? t_taken;
 
-    /// <summary>Copies control frames, then data frames, into the transport. False when nothing was written.</summary>
-    private bool WriteBatch(PipeWriter output)
+    /// <summary>Copies control frames, then data frames, into <paramref name="output"/> (the transport, or the direct send's buffer). False when nothing was written.</summary>
+    private bool WriteBatch(IBufferWriter<byte> output)
     {
         WriteStatus = "writing";
         byte[][] taken = t_taken ??= new byte[FramesPerTake][];
@@ -108,13 +108,15 @@ internal sealed partial class ClientConnection
     // over an in-memory pipe, when turned off, and for good once the kernel has refused part of a send.
     private Socket? _directSocket;
 
+    // The direct send's batch, per thread like t_taken. A batch is about MaxBatchBytes; one grown far past it by
+    // large frames is not kept.
     [ThreadStatic]
-    private static byte[]? t_sendBuffer;
+    private static ArrayBufferWriter<byte>? t_sendBuffer;
 
     /// <summary>
-    /// Writes a batch straight to the socket with non-blocking <c>send</c> calls, one per 64 KiB, instead of
-    /// through Kestrel's output pipe. True: the kernel did not take everything; the rest of the batch is in
-    /// <paramref name="output"/> to be flushed, and this connection uses the pipe from now on.
+    /// Writes a batch straight to the socket with one non-blocking <c>send</c>, instead of through Kestrel's output
+    /// pipe. True: the kernel did not take everything; the rest is in <paramref name="output"/> to be flushed, and
+    /// this connection uses the pipe from now on.
     /// </summary>
     /// <remarks>
     /// At chat rates a delivery is one frame to one member: the pipe's write, flush, hand-over to Kestrel's
@@ -127,106 +129,35 @@ internal sealed partial class ClientConnection
     /// </remarks>
     private bool SendDirect(Socket socket, PipeWriter output)
     {
-        WriteStatus = "sending";
-        byte[][] taken = t_taken ??= new byte[FramesPerTake][];
-        byte[] buffer = t_sendBuffer ??= new byte[MaxBatchBytes];
-        int filled = 0;
-        int bytes = 0;
-        bool wrote = false;
-        while (true)
+        ArrayBufferWriter<byte> batch = t_sendBuffer ??= new ArrayBufferWriter<byte>(MaxBatchBytes);
+        batch.ResetWrittenCount();
+        if (!WriteBatch(batch))
         {
-            while (Queue.TryDequeueControl(out byte[] control))
-            {
-                if (!Append(control))
-                {
-                    return SwitchToPipe(output);
-                }
-            }
-
-            int count = bytes >= MaxBatchBytes ? 0 : Queue.DequeueData(taken);
-            if (count == 0)
-            {
-                if (bytes > 0)
-                {
-                    Queue.NoteProgress();
-                }
-
-                bool whole = filled == 0 || Send(buffer.AsSpan(0, filled));
-                if (wrote)
-                {
-                    _context.Metrics.Flushes.Add(1);
-                }
-
-                return whole ? false : SwitchToPipe(output);
-            }
-
-            for (int i = 0; i < count; i++)
-            {
-                byte[] frame = taken[i];
-                taken[i] = null!;
-                bytes += frame.Length;
-                if (!Append(frame))
-                {
-                    // The frames taken after this one follow it into the pipe, in order.
-                    for (int j = i + 1; j < count; j++)
-                    {
-                        output.Write(taken[j]);
-                        taken[j] = null!;
-                    }
-
-                    return SwitchToPipe(output);
-                }
-            }
-        }
-
-        // Adds a frame to the buffer, sending the buffer first when the frame doesn't fit, and a frame larger
-        // than the buffer on its own. False: a send was short; the unsent bytes, this frame's included, are in the pipe.
-        bool Append(byte[] frame)
-        {
-            wrote = true;
-            if (filled + frame.Length > buffer.Length)
-            {
-                if (filled > 0 && !Send(buffer.AsSpan(0, filled)))
-                {
-                    output.Write(frame);
-                    return false;
-                }
-
-                filled = 0;
-                if (frame.Length > buffer.Length)
-                {
-                    return Send(frame);
-                }
-            }
-
-            frame.CopyTo(buffer.AsSpan(filled));
-            filled += frame.Length;
-            return true;
-        }
-
-        // One non-blocking send; whatever the kernel did not take is written to the pipe. False: it was short.
-        bool Send(ReadOnlySpan<byte> data)
-        {
-            int sent = socket.Send(data, SocketFlags.None, out SocketError error);
-            if (error is not SocketError.Success and not SocketError.WouldBlock)
-            {
-                throw new SocketException((int)error);
-            }
-
-            sent = Math.Max(sent, 0);
-            if (sent == data.Length)
-            {
-                return true;
-            }
-
-            output.Write(data[sent..]);
             return false;
         }
-    }
 
-    /// <summary>After a short send: the rest of the queue follows into the pipe, which this connection uses from now on.</summary>
-    private bool SwitchToPipe(PipeWriter output)
-    {
+        WriteStatus = "sending";
+        ReadOnlySpan<byte> data = batch.WrittenSpan;
+        int sent = socket.Send(data, SocketFlags.None, out SocketError error);
+        if (batch.Capacity > 4 * MaxBatchBytes)
+        {
+            t_sendBuffer = null;
+        }
+
+        if (error is not SocketError.Success and not SocketError.WouldBlock)
+        {
+            throw new SocketException((int)error);
+        }
+
+        _context.Metrics.Flushes.Add(1);
+        sent = Math.Max(sent, 0);
+        if (sent == data.Length)
+        {
+            return false;
+        }
+
+        // What the kernel did not take, then whatever is queued behind it, goes through the pipe from now on.
+        output.Write(data[sent..]);
         _directSocket = null;
         _context.Metrics.DirectWritesEnded.Add(1);
         WriteBatch(output);

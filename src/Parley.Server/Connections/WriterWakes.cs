@@ -93,7 +93,7 @@ internal static class WriterWakes
             int parts = Math.Min(Math.Min(Environment.ProcessorCount, pending.Count), frames / MinFramesPerPart);
             if (parts <= 1)
             {
-                if (Wake(pending, 0, pending.Count) is { } failed)
+                if (Wake(pending, pending.Count) is { } failed)
                 {
                     ExceptionDispatchInfo.Throw(failed);
                 }
@@ -107,10 +107,10 @@ internal static class WriterWakes
                 SendQueue[] part = pending.GetRange(start, Math.Min(per, pending.Count - start)).ToArray();
                 // A pool thread must not throw (it would end the process): a failure there is dropped, the walk
                 // still finishes. WakeDeferred's only throw is a double completion, a bug the inline part shows too.
-                ThreadPool.UnsafeQueueUserWorkItem(static queues => { _ = Wake(queues, 0, queues.Length); }, part, preferLocal: false);
+                ThreadPool.UnsafeQueueUserWorkItem(static queues => { _ = Wake(queues, queues.Length); }, part, preferLocal: false);
             }
 
-            if (Wake(pending, 0, per) is { } failure)
+            if (Wake(pending, per) is { } failure)
             {
                 ExceptionDispatchInfo.Throw(failure);
             }
@@ -122,11 +122,12 @@ internal static class WriterWakes
         }
     }
 
-    // Wakes every queue even if one fails, so none is left deferred with no wake-up to come; returns the first failure.
-    private static Exception? Wake(IReadOnlyList<SendQueue> queues, int start, int count)
+    // Wakes the first count queues, every one even if one fails, so none is left deferred with no wake-up to come;
+    // returns the first failure.
+    private static Exception? Wake(IReadOnlyList<SendQueue> queues, int count)
     {
         Exception? first = null;
-        for (int i = start; i < start + count; i++)
+        for (int i = 0; i < count; i++)
         {
             try
             {
