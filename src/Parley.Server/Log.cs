@@ -183,4 +183,10 @@ internal static partial class Log
     // 80-89: memory of idle connections (issue 6).
     [LoggerMessage(80, LogLevel.Warning, "TLS: idle connections keep OpenSSL's record buffers (about 34 KiB each): {Why}")]
     public static partial void TlsIdleBuffersKept(ILogger logger, string why);
+
+    [LoggerMessage(81, LogLevel.Debug, "Memory: {FreeMiB} MiB free in malloc's arenas handed back to the system; resident {BeforeMiB} -> {AfterMiB} MiB, in {Milliseconds:0.0} ms")]
+    public static partial void NativeMemoryTrimmed(ILogger logger, long freeMiB, long beforeMiB, long afterMiB, double milliseconds);
+
+    [LoggerMessage(82, LogLevel.Information, "Memory: malloc's free memory is not handed back to the system here (needs glibc 2.33 or later: malloc_trim, mallinfo2)")]
+    public static partial void NativeTrimUnavailable(ILogger logger);
 }

@@ -110,6 +110,17 @@ public sealed class ServerOptions
     /// <summary>Flood control: message, request and connection rates. See <see cref="Limits.RateLimitOptions"/>.</summary>
     public Limits.RateLimitOptions RateLimits { get; set; } = new();
 
+    /// <summary>
+    /// How often the server checks how much memory glibc's <c>malloc</c> holds free, and hands it back to the system
+    /// when it is at least <see cref="NativeMemoryTrimThresholdBytes"/> (<see cref="Hosting.NativeMemoryTrimmer"/>:
+    /// what OpenSSL freed after a burst of TLS traffic stays resident otherwise). Zero turns it off. Default 10 s.
+    /// </summary>
+    public TimeSpan NativeMemoryTrimInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Free bytes in <c>malloc</c>'s arenas that make a trim worth its walk of them. Default 16 MiB.</summary>
+    [Range(0, long.MaxValue)]
+    public long NativeMemoryTrimThresholdBytes { get; set; } = 16L << 20;
+
     /// <summary>How often the heartbeat scans connections for the deadlines above.</summary>
     public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -78,6 +78,18 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public async Task Idle_with_a_message_size_carries_one_message_of_that_size_per_room_before_the_hold()
+    {
+        // 16,000 bytes of text is a frame several times the receive buffer a room of 20 would otherwise get.
+        JsonElement r = await RunJsonAsync("idle", "--conns", "40", "--room-size", "20", "--message-size", "16000", "--hold", "0.2");
+
+        Assert.Equal(0, r.GetProperty("lost").GetInt64());
+        Assert.Equal(16000, r.GetProperty("message_size").GetInt32());
+        Assert.Equal(2 * 40, r.GetProperty("deliveries").GetInt64());
+        Assert.Empty(r.GetProperty("problems").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Ack_closed_loop_stores_every_message_it_acknowledged_and_reads_the_count_back()
     {
         JsonElement r = await RunJsonAsync("ack", "--pubs", "3", "--msgs", "400", "--window", "50", "--warmup-msgs", "100");

@@ -51,6 +51,75 @@ public sealed class TlsIdleBufferTests
     }
 
     [Fact]
+    public async Task Memory_bio_buffers_grown_by_large_records_are_freed_when_empty_and_the_stream_works_after()
+    {
+        if (!OpenSslIdleBuffers.CanReleaseBios)
+        {
+            Assert.False(OperatingSystem.IsLinux(), "the BIO functions or SslStream's lock were not found on Linux");
+            return;
+        }
+
+        await using TlsPair pair = await TlsPair.ConnectAsync();
+        Assert.True(OpenSslIdleBuffers.TryRelease(pair.Server));
+        await AssertCrossesAsync(pair.Server, pair.Client, 200_000);
+        await AssertCrossesAsync(pair.Client, pair.Server, 200_000);
+        // Full 16 KiB records went out through the output BIO and came in through the input BIO.
+        (long input, long output) = OpenSslIdleBuffers.BioCapacity(pair.Server);
+        Assert.True(output >= 16 * 1024, $"output BIO holds {output} bytes");
+        Assert.True(input >= 1024, $"input BIO holds {input} bytes");
+
+        long freed = OpenSslIdleBuffers.ReleaseIdleBios(pair.Server);
+
+        Assert.Equal(input + output, freed);
+        Assert.Equal((0, 0), OpenSslIdleBuffers.BioCapacity(pair.Server));
+        Assert.Equal(0, OpenSslIdleBuffers.ReleaseIdleBios(pair.Server));
+        await AssertCrossesAsync(pair.Server, pair.Client, 100_000);
+        await AssertCrossesAsync(pair.Client, pair.Server, 100_000);
+    }
+
+    [Fact]
+    public async Task Freeing_the_bio_buffers_while_records_cross_both_ways_loses_and_garbles_nothing()
+    {
+        if (!OpenSslIdleBuffers.CanReleaseBios)
+        {
+            Assert.False(OperatingSystem.IsLinux(), "the BIO functions or SslStream's lock were not found on Linux");
+            return;
+        }
+
+        await using TlsPair pair = await TlsPair.ConnectAsync();
+        Assert.True(OpenSslIdleBuffers.TryRelease(pair.Server));
+        using var done = new CancellationTokenSource();
+        long freed = 0;
+        int attempts = 0;
+        // The heartbeat's call races the connection's own reads and writes; SslStream's lock must keep them apart.
+        Task releasing = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested && attempts < 1_000_000)
+            {
+                freed += OpenSslIdleBuffers.ReleaseIdleBios(pair.Server);
+                attempts++;
+            }
+        });
+
+        try
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                await Task.WhenAll(
+                    AssertCrossesAsync(pair.Server, pair.Client, 64 * 1024 + round),
+                    AssertCrossesAsync(pair.Client, pair.Server, 64 * 1024 + round));
+            }
+        }
+        finally
+        {
+            await done.CancelAsync();
+            await releasing;
+        }
+
+        Assert.True(freed > 0, $"nothing was freed in {attempts} attempts");
+    }
+
+    [Fact]
     public async Task A_tls_connection_that_sat_idle_after_joining_sends_and_receives_the_largest_message()
     {
         await using InProcessServer server = await InProcessServer.StartAsync(new() { ["Tls:Enabled"] = "true" });
@@ -66,6 +135,46 @@ public sealed class TlsIdleBufferTests
 
         Assert.Equal([largest, "small after large"], await TlsServerTests.TextsAsync(bob, 2));
         Assert.Equal([largest, "small after large"], await TlsServerTests.TextsAsync(alice, 2));
+    }
+
+    [Fact]
+    public async Task A_member_that_received_the_largest_message_has_its_bio_buffers_freed_once_quiet_and_still_chats()
+    {
+        if (!OpenSslIdleBuffers.CanReleaseBios)
+        {
+            Assert.False(OperatingSystem.IsLinux(), "the BIO functions or SslStream's lock were not found on Linux");
+            return;
+        }
+
+        // The heartbeat that frees them runs on the real clock here, every 50 ms.
+        await using InProcessServer server = await InProcessServer.StartAsync(new()
+        {
+            ["Tls:Enabled"] = "true",
+            ["HeartbeatPeriod"] = "00:00:00.05",
+        });
+        await using ParleyConnection alice = await ConnectAsync(server, "alice");
+        await using ParleyConnection bob = await ConnectAsync(server, "bob");
+        await alice.JoinAsync("#quiet");
+        await bob.JoinAsync("#quiet");
+        string largest = new('x', ProtocolConstants.MaxTextBytes);
+
+        await alice.SayAsync("#quiet", largest);
+        Assert.Equal([largest], await TlsServerTests.TextsAsync(bob, 1));
+        Assert.Equal([largest], await TlsServerTests.TextsAsync(alice, 1));
+
+        System.Net.Security.SslStream bobsStream = Assert.Single(server.Server.Context.Connections.Live, c => c.Session.Nick == "bob").IdleTls!;
+        Assert.NotNull(bobsStream);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        // Bob's output BIO held the 16 KiB message; a quiet heartbeat after that frees it (and leaves small ones be).
+        while (OpenSslIdleBuffers.BioCapacity(bobsStream) is var (input, output) && (input >= OpenSslIdleBuffers.KeptBioBytes || output >= OpenSslIdleBuffers.KeptBioBytes))
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
+        await bob.SayAsync("#quiet", largest);
+        await alice.SayAsync("#quiet", "and a short one");
+        Assert.Equal([largest, "and a short one"], await TlsServerTests.TextsAsync(alice, 2));
+        Assert.Equal([largest, "and a short one"], await TlsServerTests.TextsAsync(bob, 2));
     }
 
     private static async Task AssertCrossesAsync(SslStream from, SslStream to, int length)

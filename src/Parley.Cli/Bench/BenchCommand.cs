@@ -138,15 +138,20 @@ internal static class BenchCommand
         Option<int> conns = Count("--conns", "Connections to hold, logged in and joined", 10_000, 1, 1_000_000);
         Option<int> roomSize = Count("--room-size", "Members per room", 100, 1, 100_000);
         Option<int> sources = Count("--sources", "Source addresses 127.0.0.2.. to spread connections over (0: one per 10,000)", 0, 0, 250);
+        Option<int> messageSize = Count("--message-size", "Bytes of one message sent into each room before the hold, so the memory is that of connections that carried one (0: none)",
+            0, 0, Protocol.ProtocolConstants.MaxTextBytes);
         Option<double> hold = Seconds("--hold", "Seconds to hold them idle before reading the server's memory", 5, min: 0, max: 600);
         Option<double> timeout = Seconds("--timeout", "Longest the whole run may take, in seconds", 600);
         var common = new CommonBenchOptions();
-        var command = new Command("idle", "C idle connections, logged in and joined; the server's memory per connection") { conns, roomSize, sources, hold, timeout };
+        var command = new Command("idle", "C idle connections, logged in and joined; the server's memory per connection")
+        {
+            conns, roomSize, sources, messageSize, hold, timeout,
+        };
         common.AddTo(command);
         command.SetAction((result, cancellationToken) => common.RunAsync(result, (settings, token) => BenchRunner.IdleAsync(new IdleOptions
         {
-            Conns = result.GetValue(conns), RoomSize = result.GetValue(roomSize), Sources = result.GetValue(sources), Hold = result.GetValue(hold),
-            Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
+            Conns = result.GetValue(conns), RoomSize = result.GetValue(roomSize), Sources = result.GetValue(sources),
+            MessageSize = result.GetValue(messageSize), Hold = result.GetValue(hold), Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
         }, settings, token), cancellationToken));
         return command;
     }

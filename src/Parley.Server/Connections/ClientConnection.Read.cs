@@ -39,7 +39,9 @@ internal sealed partial class ClientConnection
         while (true)
         {
             ReadStatus = "awaiting data";
-            ReadStep step = ParseRead(await _transport.Input.ReadAsync().ConfigureAwait(false), out Task? pending);
+            ReadResult read = await _transport.Input.ReadAsync().ConfigureAwait(false);
+            NoteTlsUsed();
+            ReadStep step = ParseRead(read, out Task? pending);
             if (step == ReadStep.Done)
             {
                 return;

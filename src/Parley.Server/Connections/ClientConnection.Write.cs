@@ -171,6 +171,7 @@ internal sealed partial class ClientConnection
         // it returns: only a flush that did not complete at once is timed, else a clock jumping right after
         // the client's read (fake time in tests) could take a finished flush for a stalled one.
         ValueTask<FlushResult> flushing = output.FlushAsync();
+        NoteTlsUsed();
         FlushResult result;
         if (flushing.IsCompleted)
         {

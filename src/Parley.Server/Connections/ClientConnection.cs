@@ -26,6 +26,9 @@ internal sealed partial class ClientConnection
     private readonly ResumeSignal _resume = new();
     private int _closeReason;
     private string? _closeMessage;
+    private readonly System.Net.Security.SslStream? _idleTls;
+    private int _tlsUsed;
+    private bool _tlsReleaseDue;
 
     /// <param name="id">Kestrel's connection id, for logs.</param>
     /// <param name="remote">The peer's address, if known.</param>
@@ -34,10 +37,13 @@ internal sealed partial class ClientConnection
     /// <param name="context">The server's shared state.</param>
     /// <param name="directSocket">The plain TCP socket under <paramref name="transport"/>, to be written directly
     /// (<see cref="SendDirect"/>); null to write through the transport only.</param>
+    /// <param name="idleTls">The TLS stream under <paramref name="transport"/> whose OpenSSL buffers are freed once the
+    /// connection is quiet (<see cref="Tls.OpenSslIdleBuffers.ReleaseIdleBios"/>); null for none.</param>
     public ClientConnection(string id, IPEndPoint? remote, IDuplexPipe transport, Action abort, ServerContext context,
-        System.Net.Sockets.Socket? directSocket = null)
+        System.Net.Sockets.Socket? directSocket = null, System.Net.Security.SslStream? idleTls = null)
     {
         _directSocket = directSocket;
+        _idleTls = idleTls;
         Id = id;
         RemoteEndPoint = remote;
         _transport = transport;
@@ -63,6 +69,9 @@ internal sealed partial class ClientConnection
 
     /// <summary>What the write loop is doing now.</summary>
     public string WriteStatus { get; private set; } = "not started";
+
+    /// <summary>The TLS stream whose OpenSSL buffers are freed while quiet; null for none. For tests.</summary>
+    internal System.Net.Security.SslStream? IdleTls => _idleTls;
 
     /// <summary>True while frames go straight to the socket rather than through the transport's pipe.</summary>
     internal bool WritesDirectly => Volatile.Read(ref _directSocket) is not null;
@@ -150,6 +159,33 @@ internal sealed partial class ClientConnection
         Close(QuitReason.SlowConsumer, goodbye, discardData: true);
     }
 
+    /// <summary>The read or write loop used the TLS stream: its buffers are freed after the next quiet heartbeat.</summary>
+    private void NoteTlsUsed()
+    {
+        if (_idleTls is not null && Volatile.Read(ref _tlsUsed) == 0)
+        {
+            Volatile.Write(ref _tlsUsed, 1);
+        }
+    }
+
+    /// <summary>
+    /// Frees the TLS stream's OpenSSL buffers once the connection has been quiet for a whole heartbeat after using
+    /// it, so a member who once received a large message does not keep its buffers while idle, and a busy one does not
+    /// free and allocate them every heartbeat. Only the heartbeat's thread reads <see cref="_tlsReleaseDue"/>.
+    /// </summary>
+    private void ReleaseIdleTls(System.Net.Security.SslStream tls)
+    {
+        if (Interlocked.Exchange(ref _tlsUsed, 0) == 1)
+        {
+            _tlsReleaseDue = true;
+        }
+        else if (_tlsReleaseDue && Queue.QueuedBytes == 0)
+        {
+            _tlsReleaseDue = false;
+            Tls.OpenSslIdleBuffers.ReleaseIdleBios(tls);
+        }
+    }
+
     /// <summary>Called by the heartbeat: enforces the handshake, idle and write-stall deadlines, and pings.</summary>
     public void OnHeartbeat(long now)
     {
@@ -162,6 +198,11 @@ internal sealed partial class ClientConnection
         TimeProvider time = _context.Time;
         Session.Limits.Replenish();
         Queue.NoteIdle();
+        if (_idleTls is not null)
+        {
+            ReleaseIdleTls(_idleTls);
+        }
+
         long flushStarted = Volatile.Read(ref _flushStartedAt);
         if (flushStarted != 0 && time.GetElapsedTime(flushStarted, now) > o.WriteStallTimeout)
         {

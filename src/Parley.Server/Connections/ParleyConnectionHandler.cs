@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Parley.Protocol.Messages;
+using Parley.Server.Tls;
 
 namespace Parley.Server.Connections;
 
@@ -36,7 +38,7 @@ internal sealed class ParleyConnectionHandler(ServerContext context) : Connectio
             context.Metrics.Accepted.Add(1);
             Log.Accepted(context.Logger, connection.ConnectionId, connection.RemoteEndPoint?.ToString());
             client = new ClientConnection(connection.ConnectionId, connection.RemoteEndPoint as IPEndPoint, connection.Transport, connection.Abort, context,
-                DirectSocket(connection));
+                DirectSocket(connection), IdleTls(connection));
             context.Connections.Add(client);
 
             // Kestrel asks connections to close on shutdown; the manager has already queued a Goodbye by then.
@@ -50,6 +52,10 @@ internal sealed class ParleyConnectionHandler(ServerContext context) : Connectio
             context.Connections.Release(client, address);
         }
     }
+
+    /// <summary>The TLS stream whose OpenSSL buffers the connection frees while quiet (<see cref="ServerTlsOptions.ReleaseIdleBuffers"/>).</summary>
+    private System.Net.Security.SslStream? IdleTls(ConnectionContext connection) =>
+        context.Options.Tls.ReleaseIdleBuffers && OpenSslIdleBuffers.CanReleaseBios ? connection.Features.Get<ISslStreamFeature>()?.SslStream : null;
 
     /// <summary>The socket to write directly (<see cref="ServerOptions.DirectSocketWrites"/>): plain TCP only, never under TLS.</summary>
     private System.Net.Sockets.Socket? DirectSocket(ConnectionContext connection)

@@ -16,6 +16,7 @@ public sealed class ParleyServer : IHostedService
     private readonly IHostApplicationLifetime _lifetime;
     private readonly List<ListenOptions> _listeners = [];
     private CancellationTokenRegistration _stopping;
+    private NativeMemoryTrimmer? _trimmer;
 
     internal ParleyServer(ServerContext context, IHostApplicationLifetime lifetime, TlsCertificateProvider? tls)
     {
@@ -46,6 +47,9 @@ public sealed class ParleyServer : IHostedService
 
     internal ServerContext Context => _context;
 
+    /// <summary>The trimmer of malloc's free memory, once started. For tests.</summary>
+    internal NativeMemoryTrimmer? Trimmer => _trimmer;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!Protocol.ContentRules.UnicodeNamesSupported)
@@ -68,6 +72,8 @@ public sealed class ParleyServer : IHostedService
 
         WarnAboutLimitsOff(_context);
         _context.Connections.StartHeartbeat();
+        _trimmer = new NativeMemoryTrimmer(_context.Options.NativeMemoryTrimInterval, _context.Options.NativeMemoryTrimThresholdBytes, _context.Time, _context.Logger);
+        _trimmer.Start();
         // ApplicationStopping fires before Kestrel stops: every client is told, with what is queued for it flushed first.
         _stopping = _lifetime.ApplicationStopping.Register(_context.Connections.BeginShutdown);
         return Task.CompletedTask;
@@ -77,6 +83,7 @@ public sealed class ParleyServer : IHostedService
     {
         await _context.Connections.WaitForDrainAsync(_context.Options.ShutdownTimeout + _context.Options.CloseGrace, cancellationToken).ConfigureAwait(false);
         await _stopping.DisposeAsync().ConfigureAwait(false);
+        _trimmer?.Stop();
         Tls?.Dispose();
         _context.Connections.Dispose();
         _context.AdminChanges.Dispose();

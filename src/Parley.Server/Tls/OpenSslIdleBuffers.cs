@@ -37,12 +37,34 @@ namespace Parley.Server.Tls;
 /// read or write on another thread. The connection middleware runs after Kestrel's handshake and before the
 /// connection handler starts its loops, when nothing else touches the stream.
 /// </para>
+/// <para>
+/// The memory BIOs are the other half (<see cref="ReleaseIdleBios"/>). SslStream hands every record it receives to
+/// OpenSSL through one memory BIO and takes every record OpenSSL writes out of another, and a memory BIO keeps its
+/// buffer at the largest size it ever held: one 16 KiB message received left about 7 KiB per idle TLS connection
+/// for good (docs/BENCHMARKS.md "TLS connections after a large message"). When a BIO is empty, its buffer is swapped
+/// for a new empty one (<c>BIO_set_mem_buf</c>, which frees the old), under the lock SslStream takes around every
+/// encryption and decryption (<c>_handshakeLock</c>, a private property), so it is safe while the connection's
+/// loops run. The connection does it once it has been quiet for a heartbeat after using the stream.
+/// </para>
 /// </remarks>
 internal static class OpenSslIdleBuffers
 {
     // openssl/ssl.h: #define SSL_CTRL_MODE 33, #define SSL_MODE_RELEASE_BUFFERS 0x00000010U (stable since 1.0.0).
     private const int SslCtrlMode = 33;
     internal const long ReleaseBuffersMode = 0x10;
+
+    // openssl/bio.h: BIO_TYPE_MEM (1 | BIO_TYPE_SOURCE_SINK), BIO_CTRL_GET_CLOSE, BIO_CTRL_PENDING, BIO_CLOSE,
+    // BIO_C_SET_BUF_MEM, BIO_C_GET_BUF_MEM_PTR and BIO_FLAGS_MEM_RDONLY (all unchanged since OpenSSL 1.0).
+    private const int BioTypeMem = 0x0401;
+    private const int BioCtrlGetClose = 8;
+    private const int BioCtrlPending = 10;
+    private const int BioClose = 1;
+    private const int BioSetBufMem = 114;
+    private const int BioGetBufMemPtr = 115;
+    private const int BioFlagsMemReadOnly = 0x200;
+
+    /// <summary>A BIO buffer smaller than this is left alone: freeing it would only mean allocating it again.</summary>
+    internal const int KeptBioBytes = 1024;
 
     private static readonly Native? s_native = Native.Load(out s_unavailable);
     private static readonly string? s_unavailable;
@@ -56,9 +78,10 @@ internal static class OpenSslIdleBuffers
     /// </summary>
     internal static ConnectionDelegate Middleware(ConnectionDelegate next) => connection =>
     {
-        if (connection.Features.Get<ISslStreamFeature>()?.SslStream is { } stream)
+        if (connection.Features.Get<ISslStreamFeature>()?.SslStream is { } stream && TryRelease(stream))
         {
-            TryRelease(stream);
+            // What the handshake's records left in the memory BIOs (about 1 KiB).
+            ReleaseIdleBios(stream);
         }
 
         return next(connection);
@@ -83,6 +106,44 @@ internal static class OpenSslIdleBuffers
         }) == 1;
     }
 
+    /// <summary>
+    /// Frees the buffers of the stream's two memory BIOs if they are empty and at least <see cref="KeptBioBytes"/>.
+    /// Safe while the stream is in use (SslStream's own lock is held meanwhile). Returns the bytes freed; 0 when
+    /// nothing was, or it is not possible here.
+    /// </summary>
+    internal static long ReleaseIdleBios(SslStream stream)
+    {
+        if (s_native is not { CanReleaseBios: true } native)
+        {
+            return 0;
+        }
+
+        return native.WithSslLocked(stream, static (native, ssl) => native.ReleaseBio(native.ReadBio(ssl)) + native.ReleaseBio(native.WriteBio(ssl)));
+    }
+
+    /// <summary>True when <see cref="ReleaseIdleBios"/> can work here (the platform, the runtime's layout, OpenSSL).</summary>
+    internal static bool CanReleaseBios => s_native?.CanReleaseBios == true;
+
+    /// <summary>
+    /// The allocated sizes of the stream's input and output BIO buffers, or (-1, -1) when they cannot be read here.
+    /// For tests.
+    /// </summary>
+    internal static (long Input, long Output) BioCapacity(SslStream stream)
+    {
+        if (s_native is not { CanReleaseBios: true } native)
+        {
+            return (-1, -1);
+        }
+
+        long input = -1;
+        long output = native.WithSslLocked(stream, (native, ssl) =>
+        {
+            input = native.Capacity(native.ReadBio(ssl));
+            return native.Capacity(native.WriteBio(ssl));
+        });
+        return (input, output);
+    }
+
     /// <summary>The stream's OpenSSL mode bits (<c>SSL_get_mode</c>), or -1 when they cannot be read here. For tests.</summary>
     internal static long Mode(SslStream stream) =>
         s_native?.WithSsl(stream, static (native, ssl) => native.Ctrl(ssl, SslCtrlMode, 0, 0)) ?? -1;
@@ -95,23 +156,127 @@ internal static class OpenSslIdleBuffers
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         private delegate int SslFreeBuffersFn(nint ssl);
 
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        private delegate nint BioCtrlOutFn(nint bio, int cmd, nint larg, out nint parg);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        private delegate nint PointerFn(nint value);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        private delegate int IntFn(nint bio);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        private delegate int TestFlagsFn(nint bio, int flags);
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        private delegate nint NewFn();
+
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        private delegate void FreeFn(nint value);
+
         private readonly SslCtrlFn _ctrl;
         private readonly SslFreeBuffersFn _freeBuffers;
         private readonly FieldInfo _context;
+        private readonly Bios? _bios;
 
-        private Native(SslCtrlFn ctrl, SslFreeBuffersFn freeBuffers, FieldInfo context)
+        private Native(SslCtrlFn ctrl, SslFreeBuffersFn freeBuffers, FieldInfo context, Bios? bios)
         {
             _ctrl = ctrl;
             _freeBuffers = freeBuffers;
             _context = context;
+            _bios = bios;
         }
+
+        /// <summary>What releasing the memory BIOs' buffers takes; null where something is missing.</summary>
+        private sealed record Bios(Func<SslStream, object?> Lock, PointerFn ReadBio, PointerFn WriteBio, SslCtrlFn BioCtrl, BioCtrlOutFn BioCtrlOut, IntFn MethodType,
+            TestFlagsFn TestFlags, NewFn BufMemNew, FreeFn BufMemFree);
+
+        public bool CanReleaseBios => _bios is not null;
 
         public nint Ctrl(nint ssl, int cmd, nint larg, nint parg) => _ctrl(ssl, cmd, larg, parg);
 
         public int FreeBuffers(nint ssl) => _freeBuffers(ssl);
 
+        public nint ReadBio(nint ssl) => _bios!.ReadBio(ssl);
+
+        public nint WriteBio(nint ssl) => _bios!.WriteBio(ssl);
+
+        /// <summary>
+        /// The memory BIO's buffer (its <c>BUF_MEM*</c>, whose fields <c>length</c>, <c>data</c>, <c>max</c> are
+        /// public in openssl/buffer.h), or 0 when <paramref name="bio"/> is not a memory BIO this may change.
+        /// </summary>
+        private nint Buffer(nint bio)
+        {
+            Bios b = _bios!;
+            if (bio == 0 || b.MethodType(bio) != BioTypeMem || b.TestFlags(bio, BioFlagsMemReadOnly) != 0
+                || b.BioCtrl(bio, BioCtrlGetClose, 0, 0) != BioClose)
+            {
+                return 0;
+            }
+
+            return b.BioCtrlOut(bio, BioGetBufMemPtr, 0, out nint buffer) == 1 ? buffer : 0;
+        }
+
+        /// <summary>The BIO buffer's allocated size (<c>BUF_MEM.max</c>), or -1.</summary>
+        public long Capacity(nint bio) => Buffer(bio) is var buffer and not 0 ? Marshal.ReadIntPtr(buffer, 2 * IntPtr.Size) : -1;
+
+        /// <summary>Swaps an empty BIO's buffer of <see cref="KeptBioBytes"/> or more for a new empty one; the bytes freed.</summary>
+        public long ReleaseBio(nint bio)
+        {
+            Bios b = _bios!;
+            nint buffer = Buffer(bio);
+            if (buffer == 0 || b.BioCtrl(bio, BioCtrlPending, 0, 0) != 0)
+            {
+                return 0;
+            }
+
+            long capacity = Marshal.ReadIntPtr(buffer, 2 * IntPtr.Size);
+            if (capacity < KeptBioBytes)
+            {
+                return 0;
+            }
+
+            nint fresh = b.BufMemNew();
+            if (fresh == 0)
+            {
+                return 0;
+            }
+
+            // BIO_set_mem_buf with BIO_CLOSE: the BIO frees its old BUF_MEM (clearing it first) and owns the new one.
+            if (b.BioCtrl(bio, BioSetBufMem, BioClose, fresh) != 1)
+            {
+                b.BufMemFree(fresh);
+                return 0;
+            }
+
+            return capacity;
+        }
+
+        /// <summary><see cref="WithSsl"/> inside SslStream's own lock around encryption and decryption.</summary>
+        public long WithSslLocked(SslStream stream, Func<Native, nint, long> action)
+        {
+            object? gate = _bios!.Lock(stream);
+            switch (gate)
+            {
+                case Lock l:
+                    lock (l)
+                    {
+                        return WithSsl(stream, action);
+                    }
+
+                case not null:
+                    lock (gate)
+                    {
+                        return WithSsl(stream, action);
+                    }
+
+                default:
+                    return -1;
+            }
+        }
+
         /// <summary>Runs <paramref name="action"/> on the stream's <c>SSL*</c>, held alive meanwhile; -1 without one.</summary>
-        public long WithSsl(SslStream stream, Func<Native, nint, nint> action)
+        public long WithSsl(SslStream stream, Func<Native, nint, long> action)
         {
             // Only the Linux layout is known: the context is a SafeSslHandle whose handle is the SSL*.
             if (_context.GetValue(stream) is not SafeHandle context || context.GetType().Name != "SafeSslHandle" || context.IsInvalid)
@@ -189,7 +354,40 @@ internal static class OpenSslIdleBuffers
             return new Native(
                 Marshal.GetDelegateForFunctionPointer<SslCtrlFn>(ctrl),
                 Marshal.GetDelegateForFunctionPointer<SslFreeBuffersFn>(freeBuffers),
-                context);
+                context,
+                LoadBios(handle, (version >> 28) == 3 ? "libcrypto.so.3" : "libcrypto.so.1.1"));
+        }
+
+        /// <summary>The lock field and the BIO functions, or null (the record buffers are still released then).</summary>
+        private static Bios? LoadBios(nint ssl, string cryptoLibrary)
+        {
+            // .NET 10 declares the lock as a property (`_handshakeLock => _sslAuthenticationOptions`); a field is accepted too.
+            Func<SslStream, object?>? gate = null;
+            const BindingFlags Private = BindingFlags.Instance | BindingFlags.NonPublic;
+            if (typeof(SslStream).GetProperty("_handshakeLock", Private)?.GetMethod is { } getter && getter.ReturnType == typeof(object))
+            {
+                gate = getter.CreateDelegate<Func<SslStream, object?>>();
+            }
+            else if (typeof(SslStream).GetField("_handshakeLock", Private) is { FieldType.IsValueType: false } field)
+            {
+                gate = field.GetValue;
+            }
+
+            if (gate is null || !NativeLibrary.TryLoad(cryptoLibrary, out nint crypto)
+                || !NativeLibrary.TryGetExport(ssl, "SSL_get_rbio", out nint readBio) || !NativeLibrary.TryGetExport(ssl, "SSL_get_wbio", out nint writeBio)
+                || !NativeLibrary.TryGetExport(crypto, "BIO_ctrl", out nint bioCtrl) || !NativeLibrary.TryGetExport(crypto, "BIO_method_type", out nint methodType)
+                || !NativeLibrary.TryGetExport(crypto, "BIO_test_flags", out nint testFlags)
+                || !NativeLibrary.TryGetExport(crypto, "BUF_MEM_new", out nint bufMemNew) || !NativeLibrary.TryGetExport(crypto, "BUF_MEM_free", out nint bufMemFree))
+            {
+                return null;
+            }
+
+            return new Bios(gate,
+                Marshal.GetDelegateForFunctionPointer<PointerFn>(readBio), Marshal.GetDelegateForFunctionPointer<PointerFn>(writeBio),
+                Marshal.GetDelegateForFunctionPointer<SslCtrlFn>(bioCtrl), Marshal.GetDelegateForFunctionPointer<BioCtrlOutFn>(bioCtrl),
+                Marshal.GetDelegateForFunctionPointer<IntFn>(methodType),
+                Marshal.GetDelegateForFunctionPointer<TestFlagsFn>(testFlags),
+                Marshal.GetDelegateForFunctionPointer<NewFn>(bufMemNew), Marshal.GetDelegateForFunctionPointer<FreeFn>(bufMemFree));
         }
     }
 }
