@@ -39,9 +39,7 @@ internal sealed partial class ClientConnection
         while (true)
         {
             ReadStatus = "awaiting data";
-            ReadResult read = await _transport.Input.ReadAsync().ConfigureAwait(false);
-            NoteTlsUsed();
-            ReadStep step = ParseRead(read, out Task? pending);
+            ReadStep step = ParseRead(await _transport.Input.ReadAsync().ConfigureAwait(false), out Task? pending);
             if (step == ReadStep.Done)
             {
                 return;
@@ -90,6 +88,7 @@ internal sealed partial class ClientConnection
         ReadOnlySequence<byte> buffer = result.Buffer;
         bool backlogged = false;
         pending = null;
+        NoteTlsUsed();
         try
         {
             if (result.IsCanceled || IsClosing)

@@ -18,9 +18,10 @@ namespace Parley.Server.Hosting;
 /// </para>
 /// <para>
 /// Every <see cref="ServerOptions.NativeMemoryTrimInterval"/> the trimmer asks <c>mallinfo2</c> how much is free
-/// (a walk of the arenas' free lists) and trims only when it is at least
-/// <see cref="ServerOptions.NativeMemoryTrimThresholdBytes"/>: a trim walks every free chunk and advises the
-/// kernel of the pages inside it, holding each arena's lock meanwhile, so it is not run for little gain. glibc only
+/// (a walk of the arenas' free lists) and trims only when at least
+/// <see cref="ServerOptions.NativeMemoryTrimThresholdBytes"/> more is free than just after the last trim: a trim
+/// walks every free chunk and advises the kernel of the pages inside it, holding each arena's lock meanwhile, so it
+/// is not run for little gain (at 18,000 TLS connections a trim that gave back 58 MiB took 9.6 ms). glibc only
 /// (2.33 or later, for <c>mallinfo2</c>); elsewhere it does nothing and says so once.
 /// </para>
 /// </remarks>
@@ -34,6 +35,7 @@ internal sealed class NativeMemoryTrimmer
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private ITimer? _timer;
+    private long _freeAfterTrim;
 
     public NativeMemoryTrimmer(TimeSpan interval, long threshold, TimeProvider time, ILogger logger)
     {
@@ -72,7 +74,10 @@ internal sealed class NativeMemoryTrimmer
         }
     }
 
-    /// <summary>Trims when at least the threshold is free. Returns the bytes that were free, or -1 when it did not trim.</summary>
+    /// <summary>
+    /// Trims when at least the threshold more is free than after the last trim. Returns the bytes that were free, or
+    /// -1 when it did not trim.
+    /// </summary>
     internal long TrimIfWorthIt()
     {
         if (s_native is not { } native)
@@ -82,8 +87,11 @@ internal sealed class NativeMemoryTrimmer
 
         lock (_gate)
         {
+            // malloc still counts trimmed memory as free (its pages are merely given back), so what counts is how
+            // much was freed since the last trim; memory reused meanwhile is resident again and lowers the mark.
             long free = native.FreeBytes();
-            if (free < _threshold)
+            _freeAfterTrim = Math.Min(_freeAfterTrim, free);
+            if (free - _freeAfterTrim < _threshold)
             {
                 return -1;
             }
@@ -92,6 +100,7 @@ internal sealed class NativeMemoryTrimmer
             long started = Stopwatch.GetTimestamp();
             native.Trim();
             TimeSpan took = Stopwatch.GetElapsedTime(started);
+            _freeAfterTrim = native.FreeBytes();
             Trims++;
             Log.NativeMemoryTrimmed(_logger, free >> 20, rssBefore >> 20, ResidentBytes() >> 20, took.TotalMilliseconds);
             return free;
