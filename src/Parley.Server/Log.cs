@@ -189,4 +189,7 @@ internal static partial class Log
 
     [LoggerMessage(82, LogLevel.Information, "Memory: malloc's free memory is not handed back to the system here (needs glibc 2.33 or later: malloc_trim, mallinfo2)")]
     public static partial void NativeTrimUnavailable(ILogger logger);
+
+    [LoggerMessage(83, LogLevel.Warning, "TLS: connections keep their memory BIOs' buffers after traffic, each as large as the most it ever held: this runtime's SslStream or this OpenSSL lacks what freeing them needs")]
+    public static partial void TlsIdleBiosKept(ILogger logger);
 }

@@ -68,6 +68,10 @@ public sealed class ParleyServer : IHostedService
             {
                 Log.TlsIdleBuffersKept(_context.Logger, why);
             }
+            else if (_context.Options.Tls.ReleaseIdleBuffers && !OpenSslIdleBuffers.CanReleaseBios)
+            {
+                Log.TlsIdleBiosKept(_context.Logger);
+            }
         }
 
         WarnAboutLimitsOff(_context);

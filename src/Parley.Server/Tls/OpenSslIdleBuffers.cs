@@ -80,7 +80,7 @@ internal static class OpenSslIdleBuffers
     {
         if (connection.Features.Get<ISslStreamFeature>()?.SslStream is { } stream && TryRelease(stream))
         {
-            // What the handshake's records left in the memory BIOs (about 1 KiB).
+            // What the handshake's records left in the memory BIOs.
             ReleaseIdleBios(stream);
         }
 
@@ -118,7 +118,8 @@ internal static class OpenSslIdleBuffers
             return 0;
         }
 
-        return native.WithSslLocked(stream, static (native, ssl) => native.ReleaseBio(native.ReadBio(ssl)) + native.ReleaseBio(native.WriteBio(ssl)));
+        // -1 when the stream has closed meanwhile: nothing freed.
+        return Math.Max(0, native.WithSslLocked(stream, static (native, ssl) => native.ReleaseBio(native.ReadBio(ssl)) + native.ReleaseBio(native.WriteBio(ssl))));
     }
 
     /// <summary>True when <see cref="ReleaseIdleBios"/> can work here (the platform, the runtime's layout, OpenSSL).</summary>

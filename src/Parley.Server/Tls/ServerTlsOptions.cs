@@ -51,7 +51,9 @@ public sealed class ServerTlsOptions
     /// True (the default): OpenSSL frees a connection's record buffers (about 17 KiB for reading and as much for
     /// writing) whenever they are empty, instead of keeping both for the connection's life: the server's memory per
     /// idle TLS connection fell from 45.5 to 29.7 KiB (docs/BENCHMARKS.md "Idle memory, 2026-11-24"). The price is
-    /// an allocation and a free per record read or written. Linux only (elsewhere SslStream does not use OpenSSL); see
+    /// an allocation and a free per record read or written. A connection quiet for a heartbeat after traffic also
+    /// frees its memory BIOs' buffers, which keep the size of the largest record otherwise (35.1 to 28.0 KiB per
+    /// idle connection after a 16 KB message, docs/BENCHMARKS.md "TLS connections after a large message"). Linux only (elsewhere SslStream does not use OpenSSL); see
     /// <see cref="OpenSslIdleBuffers"/> for how it is applied and what happens where it cannot be.
     /// </summary>
     public bool ReleaseIdleBuffers { get; set; } = true;
