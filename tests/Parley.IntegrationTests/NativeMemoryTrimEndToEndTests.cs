@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Time.Testing;
+using Parley.Server.Hosting;
+
+namespace Parley.IntegrationTests;
+
+/// <summary>The server starts its <see cref="NativeMemoryTrimmer"/> with its options, on its own clock (a fake one here).</summary>
+public sealed class NativeMemoryTrimEndToEndTests
+{
+    [Fact]
+    public async Task The_server_checks_on_its_interval_and_trims_once_the_threshold_is_freed()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        // A threshold of 0: whatever is free counts, so the first check trims.
+        await using InProcessServer server = await InProcessServer.StartAsync(new()
+        {
+            ["NativeMemoryTrimInterval"] = "00:00:30",
+            ["NativeMemoryTrimThresholdBytes"] = "0",
+        }, time);
+        NativeMemoryTrimmer trimmer = server.Server.Trimmer!;
+        if (!NativeMemoryTrimmer.Available)
+        {
+            Assert.False(OperatingSystem.IsLinux(), "glibc's malloc_trim or mallinfo2 was not found");
+            return;
+        }
+
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(0, trimmer.Trims);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, trimmer.Trims);
+    }
+
+    [Fact]
+    public async Task An_interval_of_zero_turns_it_off()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+        await using InProcessServer server = await InProcessServer.StartAsync(new()
+        {
+            ["NativeMemoryTrimInterval"] = "00:00:00",
+            ["NativeMemoryTrimThresholdBytes"] = "0",
+        }, time);
+
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.Equal(0, server.Server.Trimmer!.Trims);
+    }
+}
