@@ -171,7 +171,8 @@ internal sealed partial class ClientConnection
     /// <summary>
     /// Frees the TLS stream's OpenSSL buffers once the connection has been quiet for a whole heartbeat after using
     /// it, so a member who once received a large message does not keep its buffers while idle, and a busy one does not
-    /// free and allocate them every heartbeat. Only the heartbeat's thread reads <see cref="_tlsReleaseDue"/>.
+    /// free and allocate them every heartbeat. <see cref="_tlsReleaseDue"/> is the heartbeat's alone; two beats that
+    /// overlap (a beat longer than its period) may both release, which SslStream's lock keeps safe.
     /// </summary>
     private void ReleaseIdleTls(System.Net.Security.SslStream tls)
     {
