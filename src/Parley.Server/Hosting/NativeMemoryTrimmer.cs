@@ -14,7 +14,7 @@ namespace Parley.Server.Hosting;
 /// <see cref="Tls.OpenSslIdleBuffers"/>) and its memory BIOs' buffers. After a burst of traffic over many
 /// connections, that memory is free again but stays in <c>malloc</c>'s arenas, resident: glibc returns only the
 /// free space at the very top of an arena by itself. 5,000 TLS connections that had each received one 16 KB
-/// message left 22 MB free in the arenas (4.4 KiB per connection), which <c>malloc_trim</c> gave back.
+/// message left 22 MiB free and resident in the arenas (4.4 KiB per connection), which <c>malloc_trim</c> gave back.
 /// </para>
 /// <para>
 /// Every <see cref="ServerOptions.NativeMemoryTrimInterval"/> the trimmer asks <c>mallinfo2</c> how much is free
@@ -51,7 +51,7 @@ internal sealed class NativeMemoryTrimmer
     /// <summary>Bytes free in <c>malloc</c>'s arenas now (<c>mallinfo2().fordblks</c>); -1 where unknown.</summary>
     internal static long FreeBytes => s_native?.FreeBytes() ?? -1;
 
-    /// <summary>Trims that ran, for tests and the log.</summary>
+    /// <summary>Trims that ran. For tests.</summary>
     internal int Trims { get; private set; }
 
     /// <summary>Starts the periodic check; does nothing when the interval is zero or trimming is not available here.</summary>
