@@ -109,13 +109,7 @@ public sealed class AccountCommandTests : IDisposable
         Assert.Contains("deleted", (await leaving.ExpectAsync<Goodbye>()).Message, StringComparison.Ordinal);
         // Until the banned session has finished closing it still holds the nickname, and a new login would be told
         // NICK_IN_USE before its password is checked; once it is gone, the ban itself answers.
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            while (server.Server.Context.Connections.Live.Any(c => c.Session.Nick == "mallory"))
-            {
-                await Task.Delay(10, deadline.Token);
-            }
-        }
+        await Poll.UntilAsync(() => !server.Server.Context.Connections.Live.Any(c => c.Session.Nick == "mallory"), "mallory's banned session has closed");
 
         Assert.Equal(ErrorCode.Banned, CodeOf(await (await WireClient.ConnectAsync(server.EndPoint)).AccountHelloAsync("mallory", Password)));
         await bystander.SendAsync(new Ping { Nonce = 5 });

@@ -10,12 +10,7 @@ public sealed class NativeMemoryTrimEndToEndTests
     public async Task The_server_checks_on_its_interval_and_trims_once_the_threshold_is_freed()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-        // A threshold of 0: whatever is free counts, so the first check trims.
-        await using InProcessServer server = await InProcessServer.StartAsync(new()
-        {
-            ["NativeMemoryTrimInterval"] = "00:00:30",
-            ["NativeMemoryTrimThresholdBytes"] = "0",
-        }, time);
+        await using InProcessServer server = await StartAsync("00:00:30", time);
         NativeMemoryTrimmer trimmer = server.Server.Trimmer!;
         if (!NativeMemoryTrimmer.Available)
         {
@@ -34,14 +29,18 @@ public sealed class NativeMemoryTrimEndToEndTests
     public async Task An_interval_of_zero_turns_it_off()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
-        await using InProcessServer server = await InProcessServer.StartAsync(new()
-        {
-            ["NativeMemoryTrimInterval"] = "00:00:00",
-            ["NativeMemoryTrimThresholdBytes"] = "0",
-        }, time);
+        await using InProcessServer server = await StartAsync("00:00:00", time);
 
         time.Advance(TimeSpan.FromMinutes(10));
 
         Assert.Equal(0, server.Server.Trimmer!.Trims);
     }
+
+    /// <summary>A server trimming on <paramref name="interval"/> with a threshold of 0: whatever is free counts, so the first check trims.</summary>
+    private static Task<InProcessServer> StartAsync(string interval, FakeTimeProvider time) =>
+        InProcessServer.StartAsync(new()
+        {
+            ["NativeMemoryTrimInterval"] = interval,
+            ["NativeMemoryTrimThresholdBytes"] = "0",
+        }, time);
 }

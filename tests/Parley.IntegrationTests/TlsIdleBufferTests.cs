@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Parley.Client;
 using Parley.Protocol;
 using Parley.Server.Tls;
+using Parley.TestUtilities;
 
 namespace Parley.IntegrationTests;
 
@@ -159,12 +160,10 @@ public sealed class TlsIdleBufferTests
 
         System.Net.Security.SslStream bobsStream = Assert.Single(server.Server.Context.Connections.Live, c => c.Session.Nick == "bob").IdleTls!;
         Assert.NotNull(bobsStream);
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         // Bob's output BIO held the 16 KiB message; a quiet heartbeat after that frees it (and leaves small ones be).
-        while (OpenSslIdleBuffers.BioCapacity(bobsStream) is var (input, output) && (input >= OpenSslIdleBuffers.KeptBioBytes || output >= OpenSslIdleBuffers.KeptBioBytes))
-        {
-            await Task.Delay(20, deadline.Token);
-        }
+        await Poll.UntilAsync(
+            () => OpenSslIdleBuffers.BioCapacity(bobsStream) is var (input, output) && input < OpenSslIdleBuffers.KeptBioBytes && output < OpenSslIdleBuffers.KeptBioBytes,
+            "bob's BIO buffers are freed after a quiet heartbeat");
 
         await bob.SayAsync("#quiet", largest);
         await alice.SayAsync("#quiet", "and a short one");

@@ -29,7 +29,7 @@ public sealed class NativeMemoryTrimmerTests
         try
         {
             Assert.True(NativeMemoryTrimmer.FreeBytes >= freed / 2, $"malloc reports {NativeMemoryTrimmer.FreeBytes} bytes free after {freed} were freed");
-            long before = ResidentBytes();
+            long before = NativeMemoryTrimmer.ResidentBytes();
             trimmer.Start();
 
             time.Advance(TimeSpan.FromSeconds(9));
@@ -38,7 +38,7 @@ public sealed class NativeMemoryTrimmerTests
 
             Assert.Equal(1, trimmer.Trims);
             // Most of the freed 56 MiB were resident (every byte was written); other threads allocate meanwhile.
-            long released = before - ResidentBytes();
+            long released = before - NativeMemoryTrimmer.ResidentBytes();
             Assert.True(released >= freed / 4, $"resident memory fell by {released} bytes of the {freed} freed");
 
             // malloc still counts that memory free, but it is given back already: the next checks leave it be.
@@ -97,11 +97,5 @@ public sealed class NativeMemoryTrimmerTests
         }
 
         return [.. kept];
-    }
-
-    private static long ResidentBytes()
-    {
-        string[] fields = File.ReadAllText("/proc/self/statm").Split(' ');
-        return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
     }
 }

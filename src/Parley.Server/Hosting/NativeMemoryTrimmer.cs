@@ -96,13 +96,19 @@ internal sealed class NativeMemoryTrimmer
                 return -1;
             }
 
-            long rssBefore = ResidentBytes();
+            // Two reads of /proc for the Debug line, only when it is written.
+            bool logged = _logger.IsEnabled(LogLevel.Debug);
+            long rssBefore = logged ? ResidentBytes() : 0;
             long started = Stopwatch.GetTimestamp();
             native.Trim();
             TimeSpan took = Stopwatch.GetElapsedTime(started);
             _freeAfterTrim = native.FreeBytes();
             Trims++;
-            Log.NativeMemoryTrimmed(_logger, free >> 20, rssBefore >> 20, ResidentBytes() >> 20, took.TotalMilliseconds);
+            if (logged)
+            {
+                Log.NativeMemoryTrimmed(_logger, free >> 20, rssBefore >> 20, ResidentBytes() >> 20, took.TotalMilliseconds);
+            }
+
             return free;
         }
     }
@@ -118,7 +124,7 @@ internal sealed class NativeMemoryTrimmer
     }
 
     /// <summary>This process's resident memory from /proc/self/statm (its second field, in pages); -1 if unreadable.</summary>
-    private static long ResidentBytes()
+    internal static long ResidentBytes()
     {
         try
         {
