@@ -99,6 +99,9 @@ internal static partial class Log
     [LoggerMessage(71, LogLevel.Information, "SIGHUP: nothing to reload, TLS is off")]
     public static partial void TlsReloadWithoutTls(ILogger logger);
 
+    [LoggerMessage(72, LogLevel.Debug, "Connection {ConnectionId} from {Remote}: TLS handshake failed: {Why}")]
+    public static partial void TlsHandshakeFailed(ILogger logger, string connectionId, string? remote, string why);
+
     // 30-39: accounts (issue 4). Never a password, token or invite code in any of them.
     [LoggerMessage(30, LogLevel.Warning, "Connection {ConnectionId} from {Remote}: failed login to {Account}: {Why}")]
     public static partial void LoginFailed(ILogger logger, string connectionId, string account, string remote, string why);

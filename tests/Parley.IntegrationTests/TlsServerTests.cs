@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using Parley.Client;
 using Parley.Protocol;
@@ -128,6 +129,8 @@ public sealed class TlsServerTests(ITestOutputHelper output)
     [Fact]
     public async Task Two_hundred_handshakes_that_never_finish_are_closed_at_their_deadline_while_a_client_logs_in_quickly()
     {
+        // From 100 addresses, two each (a botnet): from one address the per-address limits would refuse most of them
+        // before their handshake (the next test).
         const int slow = 200;
         TimeSpan deadline = TimeSpan.FromSeconds(5);
         await using InProcessServer server = await InProcessServer.StartAsync(new()
@@ -139,7 +142,7 @@ public sealed class TlsServerTests(ITestOutputHelper output)
         var sockets = new List<Socket>();
         for (int i = 0; i < slow; i++)
         {
-            sockets.Add(await ConnectRawAsync(server));
+            sockets.Add(await ConnectRawAsync(server, IPAddress.Parse($"127.0.1.{1 + i / 2}")));
         }
 
         // Half say nothing at all; half trickle the start of a TLS record, one byte a second.
@@ -165,6 +168,40 @@ public sealed class TlsServerTests(ITestOutputHelper output)
         {
             socket.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task Unfinished_handshakes_count_against_their_address_so_one_address_cannot_hold_more_than_its_share()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync(new()
+        {
+            ["Tls:Enabled"] = "true",
+            ["MaxConnectionsPerAddress"] = "3",
+        });
+        var silent = new List<Socket>();
+        for (int i = 0; i < 3; i++)
+        {
+            silent.Add(await ConnectRawAsync(server));
+        }
+
+        await Poll.UntilAsync(() => server.Server.LiveConnections == 3, "the three silent connections hold their slots");
+
+        // The fourth from the same address is refused, in words over TLS, while three handshakes hang.
+        ParleyConnectionException refused = await Assert.ThrowsAsync<ParleyConnectionException>(() => ConnectAsync(server, "fourth", server.Fingerprint!));
+        Assert.Equal(ErrorCode.TooManyConnectionsFromAddress, refused.Info?.Error);
+
+        // Another address is not held up; and once the silent ones have gone, the first address connects again.
+        using Socket other = await ConnectRawAsync(server, IPAddress.Parse("127.0.1.1"));
+        await Poll.UntilAsync(() => server.Server.LiveConnections == 4, "a connection from another address is admitted");
+        other.Dispose();
+        foreach (Socket socket in silent)
+        {
+            socket.Dispose();
+        }
+
+        await Poll.UntilAsync(() => server.Server.LiveConnections == 0, "the closed connections give their slots back");
+        await using ParleyConnection alice = await ConnectAsync(server, "alice", server.Fingerprint!);
+        Assert.Equal("alice", alice.Nick);
     }
 
     private static async Task TrickleAsync(List<Socket> sockets, CancellationToken stop)
@@ -200,9 +237,15 @@ public sealed class TlsServerTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<Socket> ConnectRawAsync(InProcessServer server)
+    /// <summary>A bare TCP connection to the server, from <paramref name="source"/> (another loopback address) if given.</summary>
+    private static async Task<Socket> ConnectRawAsync(InProcessServer server, IPAddress? source = null)
     {
         var socket = new Socket(server.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (source is not null)
+        {
+            socket.Bind(new IPEndPoint(source, 0));
+        }
+
         await socket.ConnectAsync(server.EndPoint);
         return socket;
     }

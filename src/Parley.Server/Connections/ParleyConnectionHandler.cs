@@ -1,14 +1,18 @@
+using System.IO.Pipelines;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Parley.Protocol.Messages;
 using Parley.Server.Tls;
 
 namespace Parley.Server.Connections;
 
-/// <summary>Kestrel's entry point for every accepted connection: admission, then the connection's loops.</summary>
-internal sealed class ParleyConnectionHandler(ServerContext context) : ConnectionHandler
+/// <summary>
+/// Kestrel's entry point for every accepted connection: admission, the TLS handshake (when TLS is on), then the
+/// connection's loops. Admission comes first, so a connection counts against the server's and its address's limits
+/// from its first byte, handshake included.
+/// </summary>
+internal sealed class ParleyConnectionHandler(ServerContext context, Hosting.ParleyServer server) : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -33,12 +37,22 @@ internal sealed class ParleyConnectionHandler(ServerContext context) : Connectio
         }
 
         ClientConnection? client = null;
+        ServerTlsConnection? tls = null;
         try
         {
+            if (server.Tls is { } certificates)
+            {
+                tls = await SecureAsync(connection, certificates).ConfigureAwait(false);
+                if (tls is null)
+                {
+                    return;
+                }
+            }
+
             context.Metrics.Accepted.Add(1);
             Log.Accepted(context.Logger, connection.ConnectionId, connection.RemoteEndPoint?.ToString());
-            client = new ClientConnection(connection.ConnectionId, connection.RemoteEndPoint as IPEndPoint, connection.Transport, connection.Abort, context,
-                DirectSocket(connection), IdleTls(connection));
+            client = new ClientConnection(connection.ConnectionId, connection.RemoteEndPoint as IPEndPoint, tls ?? connection.Transport, connection.Abort, context,
+                tls is null ? DirectSocket(connection) : null, IdleTls(tls));
             context.Connections.Add(client);
 
             // Kestrel asks connections to close on shutdown; the manager has already queued a Goodbye by then.
@@ -50,18 +64,24 @@ internal sealed class ParleyConnectionHandler(ServerContext context) : Connectio
         finally
         {
             context.Connections.Release(client, address);
+            if (tls is not null)
+            {
+                await tls.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
-    /// <summary>The TLS stream whose OpenSSL buffers the connection frees while quiet (<see cref="ServerTlsOptions.ReleaseIdleBuffers"/>).</summary>
-    private System.Net.Security.SslStream? IdleTls(ConnectionContext connection) =>
-        context.Options.Tls.ReleaseIdleBuffers && OpenSslIdleBuffers.CanReleaseBios ? connection.Features.Get<ISslStreamFeature>()?.SslStream : null;
+    private Task<ServerTlsConnection?> SecureAsync(ConnectionContext connection, TlsCertificateProvider certificates) =>
+        ServerTlsConnection.AcceptAsync(connection, certificates, context.Options.Tls.ReleaseIdleBuffers, context.Time, context.Logger);
 
-    /// <summary>The socket to write directly (<see cref="ServerOptions.DirectSocketWrites"/>): plain TCP only, never under TLS.</summary>
+    /// <summary>The TLS stream whose OpenSSL buffers the connection frees while quiet (<see cref="ServerTlsOptions.ReleaseIdleBuffers"/>).</summary>
+    private System.Net.Security.SslStream? IdleTls(ServerTlsConnection? tls) =>
+        context.Options.Tls.ReleaseIdleBuffers && OpenSslIdleBuffers.CanReleaseBios ? tls?.Stream : null;
+
+    /// <summary>The socket to write directly (<see cref="ServerOptions.DirectSocketWrites"/>): plain TCP only.</summary>
     private System.Net.Sockets.Socket? DirectSocket(ConnectionContext connection)
     {
-        if (!context.Options.DirectSocketWrites || connection.Features.Get<ITlsHandshakeFeature>() is not null
-            || connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
+        if (!context.Options.DirectSocketWrites || connection.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket)
         {
             return null;
         }
@@ -72,7 +92,11 @@ internal sealed class ParleyConnectionHandler(ServerContext context) : Connectio
         return socket;
     }
 
-    private static async Task RefuseAsync(ConnectionContext connection, ErrorCode code, uint retryAfterMs, string? message = null)
+    /// <summary>
+    /// Tells a refused client why, in an error frame, and closes. Over TLS the frame needs the handshake first: the
+    /// client learns the reason instead of seeing a bare close.
+    /// </summary>
+    private async Task RefuseAsync(ConnectionContext connection, ErrorCode code, uint retryAfterMs, string? message = null)
     {
         string text = message ?? code switch
         {
@@ -81,14 +105,28 @@ internal sealed class ParleyConnectionHandler(ServerContext context) : Connectio
             ErrorCode.RateLimited => $"too many new connections from your address; try again in {retryAfterMs} ms",
             _ => "the server is shutting down",
         };
+        ServerTlsConnection? tls = null;
         try
         {
-            await connection.Transport.Output.WriteAsync(ClientConnection.ErrorFrame(code, text, 0, retryAfterMs)).ConfigureAwait(false);
-            await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
+            if (server.Tls is { } certificates && (tls = await SecureAsync(connection, certificates).ConfigureAwait(false)) is null)
+            {
+                return;
+            }
+
+            PipeWriter output = tls?.Output ?? connection.Transport.Output;
+            await output.WriteAsync(ClientConnection.ErrorFrame(code, text, 0, retryAfterMs)).ConfigureAwait(false);
+            await output.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ConnectionResetException or ConnectionAbortedException or OperationCanceledException)
         {
             // The peer is already gone; nothing to tell it.
+        }
+        finally
+        {
+            if (tls is not null)
+            {
+                await tls.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 }

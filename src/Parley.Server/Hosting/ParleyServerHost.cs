@@ -116,23 +116,12 @@ public static class ParleyServerHost
             // Connection limits are ours (ConnectionManager), so refused clients get an error frame, not a bare close.
             kestrel.Limits.MaxConcurrentConnections = null;
             kestrel.AddServerHeader = false;
-            TlsCertificateProvider? tls = server.Tls;
             foreach (string text in options.Value.EffectiveListen)
             {
                 ListenAddress.TryParse(text, out ListenAddress? address, out _);
                 Action<ListenOptions> configure = lo =>
                 {
-                    if (tls is not null)
-                    {
-                        // Before the handler: the connection handler reads and writes the decrypted stream.
-                        lo.UseHttps(tls.HandshakeOptions());
-                        if (options.Value.Tls.ReleaseIdleBuffers)
-                        {
-                            // After the handshake, before the handler's loops touch the stream.
-                            lo.Use(OpenSslIdleBuffers.Middleware);
-                        }
-                    }
-
+                    // TLS, when on, is the handler's: it admits a connection before its handshake (ServerTlsConnection).
                     lo.UseConnectionHandler<ParleyConnectionHandler>();
                     server.AddListener(lo);
                 };

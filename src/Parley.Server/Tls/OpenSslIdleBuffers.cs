@@ -2,8 +2,6 @@ using System.Net.Security;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
 namespace Parley.Server.Tls;
 
@@ -34,8 +32,8 @@ namespace Parley.Server.Tls;
 /// </para>
 /// <para>
 /// It must run before anything reads or writes the stream: an <c>SSL</c> object is not safe to change during a
-/// read or write on another thread. The connection middleware runs after Kestrel's handshake and before the
-/// connection handler starts its loops, when nothing else touches the stream.
+/// read or write on another thread. <see cref="AfterHandshake"/> runs after the server's handshake and before the
+/// connection's loops start, when nothing else touches the stream.
 /// </para>
 /// <para>
 /// The memory BIOs are the other half (<see cref="ReleaseIdleBios"/>). SslStream hands every record it receives to
@@ -73,19 +71,16 @@ internal static class OpenSslIdleBuffers
     internal static string? Unavailable => s_unavailable;
 
     /// <summary>
-    /// A connection middleware for after <c>UseHttps</c>: releases the connection's buffers when idle, then goes on
-    /// to <paramref name="next"/> whatever happened.
+    /// Right after the server's handshake, before the connection's loops touch the stream: sets the release mode and
+    /// frees what the handshake's records left in the memory BIOs. Does nothing where that is not possible here.
     /// </summary>
-    internal static ConnectionDelegate Middleware(ConnectionDelegate next) => connection =>
+    internal static void AfterHandshake(SslStream stream)
     {
-        if (connection.Features.Get<ISslStreamFeature>()?.SslStream is { } stream && TryRelease(stream))
+        if (TryRelease(stream))
         {
-            // What the handshake's records left in the memory BIOs.
             ReleaseIdleBios(stream);
         }
-
-        return next(connection);
-    };
+    }
 
     /// <summary>
     /// Sets <c>SSL_MODE_RELEASE_BUFFERS</c> on the stream's OpenSSL connection and frees its unused buffers. Call it

@@ -1,6 +1,5 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 
 namespace Parley.Server.Tls;
@@ -63,22 +62,21 @@ public sealed class TlsCertificateProvider : IDisposable
     /// <summary>How many times a reload has put a different certificate in place.</summary>
     public int Reloads => Volatile.Read(ref _reloads);
 
-    /// <summary>The per-connection options for Kestrel's <c>UseHttps</c>: the current certificate, OS defaults for the rest.</summary>
-    internal TlsHandshakeCallbackOptions HandshakeOptions() => new()
+    /// <summary>A handshake's options: the current certificate, the operating system's defaults for the rest.</summary>
+    internal SslServerAuthenticationOptions AuthenticationOptions() => new()
     {
-        OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
-        {
-            ServerCertificateContext = _current.Context,
-            // Empty, not null: no ALPN (null would make Kestrel offer h2 and http/1.1, which we don't speak).
-            ApplicationProtocols = [],
-            ClientCertificateRequired = false,
-            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            // Client-initiated renegotiation only serves CPU-exhaustion attacks here.
-            AllowRenegotiation = false,
-            // EnabledSslProtocols and CipherSuitesPolicy stay unset: the OS defaults (TLS 1.2 and 1.3).
-        }),
-        HandshakeTimeout = _options.HandshakeTimeout,
+        ServerCertificateContext = _current.Context,
+        // Empty, not null: no ALPN, as the protocol has one name only and clients offer none.
+        ApplicationProtocols = [],
+        ClientCertificateRequired = false,
+        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        // Client-initiated renegotiation only serves CPU-exhaustion attacks here.
+        AllowRenegotiation = false,
+        // EnabledSslProtocols and CipherSuitesPolicy stay unset: the OS defaults (TLS 1.2 and 1.3).
     };
+
+    /// <summary>How long a TLS handshake may take (<see cref="ServerTlsOptions.HandshakeTimeout"/>).</summary>
+    internal TimeSpan HandshakeTimeout => _options.HandshakeTimeout;
 
     /// <summary>
     /// Loads the files again now (SIGHUP). Returns true when a different certificate is now in use; a file
