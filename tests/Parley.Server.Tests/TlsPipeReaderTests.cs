@@ -62,6 +62,73 @@ public sealed class TlsPipeReaderTests
     }
 
     [Fact]
+    public async Task Records_that_arrive_together_while_idle_are_all_read_without_waiting_for_more()
+    {
+        await using var pair = await TlsPipePair.ConnectAsync();
+        await pair.Client.WriteAsync("one"u8.ToArray());
+        Assert.Equal("one", await ReadTextAsync(pair.Reader));
+
+        // Idle now: the reader waits on the socket's pipe. Two records land in it at once; after the first is read,
+        // the second must be read from the pipe without SslStream keeping it back.
+        ValueTask<ReadResult> pending = pair.Reader.ReadAsync();
+        await pair.Client.WriteAsync("two"u8.ToArray());
+        await pair.Client.WriteAsync("three"u8.ToArray());
+        ReadResult first = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        string text = System.Text.Encoding.ASCII.GetString(first.Buffer.ToArray());
+        pair.Reader.AdvanceTo(first.Buffer.End);
+        if (text == "two")
+        {
+            text += await ReadTextAsync(pair.Reader).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.Equal("twothree", text);
+    }
+
+    [Fact]
+    public async Task Data_and_a_close_notify_arriving_together_while_idle_end_the_stream_without_waiting_for_more()
+    {
+        await using var pair = await TlsPipePair.ConnectAsync();
+        await pair.Client.WriteAsync("one"u8.ToArray());
+        Assert.Equal("one", await ReadTextAsync(pair.Reader));
+
+        // Idle: an application-data record and an alert are in the socket's pipe together (the TCP connection stays
+        // open). Read as one, SslStream would return the data and keep the alert; the reader must still see the end.
+        await pair.Client.WriteAsync("bye"u8.ToArray());
+        await pair.Client.ShutdownAsync();
+        Assert.Equal("bye", await ReadTextAsync(pair.Reader).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        ReadResult end = await pair.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(end.IsCompleted);
+        Assert.True(end.Buffer.IsEmpty);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4099)]
+    public async Task Ciphertext_trickling_in_pieces_that_split_record_headers_is_read_whole(int piece)
+    {
+        await using var pair = await TlsPipePair.ConnectAsync(piece);
+        var expected = new List<string>();
+        for (int i = 0; i < 20; i++)
+        {
+            string text = new((char)('a' + i), 1 + (i * 997 % 5000));
+            expected.Add(text);
+            await pair.Client.WriteAsync(System.Text.Encoding.ASCII.GetBytes(text));
+        }
+
+        string all = string.Concat(expected);
+        var received = new System.Text.StringBuilder();
+        while (received.Length < all.Length)
+        {
+            received.Append(await ReadTextAsync(pair.Reader).WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.Equal(all, received.ToString());
+        Assert.Equal(0, pair.Reader.BufferedCapacity);
+    }
+
+    [Fact]
     public async Task Bytes_left_unexamined_are_returned_again_at_once_without_reading()
     {
         await using var pair = await TlsPipePair.ConnectAsync();
@@ -125,6 +192,14 @@ public sealed class TlsPipeReaderTests
         Assert.Throws<InvalidOperationException>(() => pair.Reader.AdvanceTo(foreign.Start));
     }
 
+    private static async Task<string> ReadTextAsync(TlsPipeReader reader)
+    {
+        ReadResult result = await reader.ReadAsync();
+        string text = System.Text.Encoding.ASCII.GetString(result.Buffer.ToArray());
+        reader.AdvanceTo(result.Buffer.End);
+        return text;
+    }
+
     private static async Task WriteInPiecesAsync(SslStream stream, byte[] data, int piece)
     {
         for (int offset = 0; offset < data.Length; offset += piece)
@@ -133,15 +208,18 @@ public sealed class TlsPipeReaderTests
         }
     }
 
-    /// <summary>A server and a client SslStream, each over a <see cref="TransportStream"/> on crossed pipes, handshake done.</summary>
+    /// <summary>
+    /// A server and a client SslStream, each over a <see cref="TransportStream"/> on crossed pipes, handshake done. With a
+    /// piece size, what the client sends reaches the server in pieces of that many bytes, each flushed on its own.
+    /// </summary>
     private sealed class TlsPipePair : IAsyncDisposable
     {
-        private TlsPipePair(SslStream server, SslStream client, IDuplexPipe serverTransport, IDuplexPipe clientTransport)
+        private TlsPipePair(SslStream server, TransportStream serverStream, SslStream client, IDuplexPipe serverTransport, IDuplexPipe clientTransport)
         {
             Server = server;
             Client = client;
             ClientTransport = clientTransport;
-            Reader = new TlsPipeReader(server, serverTransport.Input);
+            Reader = new TlsPipeReader(server, serverStream, serverTransport.Input);
         }
 
         public SslStream Server { get; }
@@ -152,23 +230,30 @@ public sealed class TlsPipeReaderTests
 
         public TlsPipeReader Reader { get; }
 
-        public static async Task<TlsPipePair> ConnectAsync()
+        public static async Task<TlsPipePair> ConnectAsync(int piece = 0)
         {
             var toServer = new Pipe();
             var toClient = new Pipe();
+            var fromClient = piece > 0 ? new Pipe() : toServer;
             var serverTransport = new DuplexPipe(toServer.Reader, toClient.Writer);
-            var clientTransport = new DuplexPipe(toClient.Reader, toServer.Writer);
+            var clientTransport = new DuplexPipe(toClient.Reader, fromClient.Writer);
+            if (piece > 0)
+            {
+                _ = PumpAsync(fromClient.Reader, toServer.Writer, piece);
+            }
+
             using ECDsa key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             using X509Certificate2 issued = SelfSignedCertificate.Issue(key, DateTimeOffset.UtcNow);
             // An exportable copy: on Linux a certificate with an ephemeral key cannot serve a handshake.
             X509Certificate2 certificate = X509CertificateLoader.LoadPkcs12(issued.Export(X509ContentType.Pkcs12), null);
-            var server = new SslStream(new TransportStream(serverTransport));
+            var serverStream = new TransportStream(serverTransport);
+            var server = new SslStream(serverStream);
             var client = new SslStream(new TransportStream(clientTransport), false,
                 (_, presented, _, _) => presented is not null && presented.GetCertHashString() == certificate.GetCertHashString());
             await Task.WhenAll(
                 server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }),
                 client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }));
-            return new TlsPipePair(server, client, serverTransport, clientTransport);
+            return new TlsPipePair(server, serverStream, client, serverTransport, clientTransport);
         }
 
         public async ValueTask DisposeAsync()
@@ -176,6 +261,28 @@ public sealed class TlsPipeReaderTests
             Reader.Complete();
             await Client.DisposeAsync();
             await Server.DisposeAsync();
+        }
+
+        private static async Task PumpAsync(PipeReader from, PipeWriter to, int piece)
+        {
+            while (true)
+            {
+                ReadResult result = await from.ReadAsync();
+                foreach (ReadOnlyMemory<byte> segment in result.Buffer)
+                {
+                    for (int offset = 0; offset < segment.Length; offset += piece)
+                    {
+                        await to.WriteAsync(segment.Slice(offset, Math.Min(piece, segment.Length - offset)));
+                    }
+                }
+
+                from.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    await to.CompleteAsync();
+                    return;
+                }
+            }
         }
 
         private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;

@@ -18,10 +18,10 @@ namespace Parley.Server.Tls;
 /// </remarks>
 internal sealed class ServerTlsConnection : IDuplexPipe, IAsyncDisposable
 {
-    private ServerTlsConnection(SslStream stream, PipeReader transportInput)
+    private ServerTlsConnection(SslStream stream, TransportStream transport, PipeReader transportInput)
     {
         Stream = stream;
-        Input = new TlsPipeReader(stream, transportInput);
+        Input = new TlsPipeReader(stream, transport, transportInput);
         // Writes go through SslStream into the transport's pipe, which applies back-pressure (a flush waits while
         // the socket is full: the write-stall deadline). The stream outlives the writer: the connection disposes it.
         Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
@@ -40,7 +40,8 @@ internal sealed class ServerTlsConnection : IDuplexPipe, IAsyncDisposable
     public static async Task<ServerTlsConnection?> AcceptAsync(ConnectionContext connection, TlsCertificateProvider certificates,
         bool releaseIdleBuffers, TimeProvider time, ILogger logger)
     {
-        var stream = new SslStream(new TransportStream(connection.Transport), leaveInnerStreamOpen: false);
+        var transport = new TransportStream(connection.Transport);
+        var stream = new SslStream(transport, leaveInnerStreamOpen: false);
         try
         {
             using var deadline = new CancellationTokenSource(certificates.HandshakeTimeout, time);
@@ -61,7 +62,7 @@ internal sealed class ServerTlsConnection : IDuplexPipe, IAsyncDisposable
             OpenSslIdleBuffers.AfterHandshake(stream);
         }
 
-        return new ServerTlsConnection(stream, connection.Transport.Input);
+        return new ServerTlsConnection(stream, transport, connection.Transport.Input);
     }
 
     /// <summary>Closes the TLS stream and, under it, the connection's transport.</summary>

@@ -6,27 +6,30 @@ namespace Parley.Server.Tls;
 
 /// <summary>
 /// The decrypted bytes of a TLS connection as a <see cref="PipeReader"/> for the connection's read loop, holding nothing
-/// while the connection is idle: no buffer (one is rented when data arrives and returned once every byte is consumed) and
-/// no read of its own pending (issue 6, idle memory).
+/// while the connection is idle: no buffer (one is rented when data arrives and returned once every byte is consumed), and
+/// no read pending in SslStream (issue 6, idle memory).
 /// </summary>
 /// <remarks>
 /// <para>
 /// It replaces the stream reader Kestrel's TLS middleware put between <see cref="SslStream"/> and the read loop, which kept
-/// its buffer segments, a cancellation source and one more pending read per connection: about 1.8 KiB of the 3 KiB a TLS
-/// connection held on the managed heap beyond a plain one (docs/BENCHMARKS.md "Our own TLS layer").
+/// buffer segments, a cancellation source and a chain of pending reads through SslStream per connection
+/// (docs/BENCHMARKS.md "Our own TLS layer").
 /// </para>
 /// <para>
-/// While nothing is buffered, a read first waits with a zero-byte read on the stream (SslStream passes it down to
-/// <see cref="TransportStream"/>, which waits on the socket without taking a byte), then reads what arrived into a rented
-/// buffer. A frame split across reads stays in that buffer, compacted or grown as needed; the frame parser bounds its size
-/// (a length over the maximum is refused before its payload is read).
+/// While idle it waits on the socket's pipe itself, without consuming anything, and only then reads SslStream, which finds
+/// the record there. That is sound only while SslStream holds nothing, decrypted or not: <see cref="TransportStream"/>
+/// hands it at most one record per read, so once it has returned data from a record it holds no later one, and a read
+/// that did not fill the room it was given left no decrypted bytes behind. Otherwise (the room filled, a record handed
+/// over only in part, the first read after the handshake, whose last flight may have brought data along) the next read
+/// goes to SslStream itself. A frame split across reads stays in the rented buffer, compacted or grown as needed; the
+/// frame parser bounds its size (a length over the maximum is refused before its payload is read).
 /// </para>
 /// <para>
-/// <see cref="CancelPendingRead"/> is for ending the connection: it cancels the transport's read under SslStream, which
-/// leaves the TLS stream unusable afterwards. The pending or next <see cref="ReadAsync"/> returns a cancelled result.
+/// <see cref="CancelPendingRead"/> is for ending the connection: it cancels the transport's read, which leaves the TLS
+/// stream unusable if SslStream was reading. The pending or next <see cref="ReadAsync"/> returns a cancelled result.
 /// </para>
 /// </remarks>
-internal sealed class TlsPipeReader(SslStream stream, PipeReader transportInput) : PipeReader
+internal sealed class TlsPipeReader(SslStream stream, TransportStream transport, PipeReader transportInput) : PipeReader
 {
     // A TLS record carries at most 16 KiB of plaintext (RFC 8446 section 5.1): a buffer this size takes a whole one.
     private const int ReadSize = 16 * 1024;
@@ -41,6 +44,8 @@ internal sealed class TlsPipeReader(SslStream stream, PipeReader transportInput)
     private bool _ended;
     private bool _completed;
     private int _cancelRequested;
+    // SslStream may hold bytes this reader has not had yet: the next read must ask it, not wait on the socket.
+    private bool _streamMayHoldData = true;
 
     /// <summary>Bytes rented now (0 while idle). For tests.</summary>
     internal int BufferedCapacity => _buffer?.Length ?? 0;
@@ -118,13 +123,25 @@ internal sealed class TlsPipeReader(SslStream stream, PipeReader transportInput)
     {
         try
         {
-            if (_end == _start)
+            if (_end == _start && !_streamMayHoldData)
             {
-                // Idle: wait for the next record holding no buffer.
+                // Idle: wait for the next record on the socket's pipe, consuming and examining nothing of it.
+                ReadResult arrived = await transportInput.ReadAsync(cancellationToken).ConfigureAwait(false);
+                transportInput.AdvanceTo(arrived.Buffer.Start);
+                if (arrived.IsCanceled)
+                {
+                    return Result(canceled: Interlocked.Exchange(ref _cancelRequested, 0) == 1);
+                }
+            }
+            else if (_end == _start)
+            {
+                // SslStream may hold data: wait on it with a zero-byte read, still without a buffer of our own.
                 await stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
             }
 
-            int read = await stream.ReadAsync(Room(), cancellationToken).ConfigureAwait(false);
+            Memory<byte> room = Room();
+            int read = await stream.ReadAsync(room, cancellationToken).ConfigureAwait(false);
+            _streamMayHoldData = read == room.Length || !transport.AtRecordBoundary;
             if (read == 0)
             {
                 _ended = true;

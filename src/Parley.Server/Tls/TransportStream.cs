@@ -9,13 +9,32 @@ namespace Parley.Server.Tls;
 /// that stops reading holds the write here, where the connection's write-stall deadline sees it.
 /// </summary>
 /// <remarks>
-/// A zero-byte read waits for data without taking any: SslStream issues one when its caller does and it holds nothing
-/// decrypted, so an idle connection waits on the socket with no buffer anywhere (issue 6, idle memory).
-/// A read cancelled through the transport (<see cref="PipeReader.CancelPendingRead"/>) throws
-/// <see cref="OperationCanceledException"/>; <see cref="TlsPipeReader"/> does that only to end the connection.
+/// <para>
+/// A read hands over at most the rest of the current TLS record (its length is in the record's 5-byte header, RFC 8446
+/// section 5.1). SslStream then never holds the start of a record behind the one it returns data from, which lets
+/// <see cref="TlsPipeReader"/> wait on the socket itself while idle instead of keeping a read pending in SslStream
+/// (<see cref="AtRecordBoundary"/>). Only how many bytes one read returns depends on the header; every byte is handed
+/// over in order whatever it says, so a peer that breaks the framing only meets SslStream's own refusal.
+/// </para>
+/// <para>
+/// A zero-byte read waits for data without taking any. A read cancelled through the transport
+/// (<see cref="PipeReader.CancelPendingRead"/>) throws <see cref="OperationCanceledException"/>; <see cref="TlsPipeReader"/>
+/// does that only to end the connection.
+/// </para>
 /// </remarks>
 internal sealed class TransportStream(IDuplexPipe transport) : Stream
 {
+    private const int RecordHeaderSize = 5;
+
+    // Bytes of the current record not yet handed over; while 0, _headerSeen bytes of the next header have been.
+    private int _recordLeft;
+    private int _headerSeen;
+    // The header's fourth byte (the length's high byte), once handed over without the fifth.
+    private byte _lengthHigh;
+
+    /// <summary>True when every record begun has been handed over whole: SslStream holds no part of a later one.</summary>
+    internal bool AtRecordBoundary => _recordLeft == 0 && _headerSeen == 0;
+
     public override bool CanRead => true;
 
     public override bool CanWrite => true;
@@ -104,12 +123,61 @@ internal sealed class TransportStream(IDuplexPipe transport) : Stream
             return 0;
         }
 
-        int count = (int)Math.Min(data.Length, destination.Length);
+        int recordEnd = RecordEnd(data);
+        int count = (int)Math.Min(Math.Min(data.Length, destination.Length), recordEnd);
         data.Slice(0, count).CopyTo(destination.Span);
+        HandedOver(data, count, recordEnd);
         input.AdvanceTo(data.GetPosition(count));
         // 0 only at the end of the stream: the pipe completes a read with no bytes only then (or when cancelled).
         return count;
     }
+
+    /// <summary>How many of <paramref name="data"/>'s bytes reach the end of the current record (all of them while its header is incomplete).</summary>
+    private int RecordEnd(in ReadOnlySequence<byte> data)
+    {
+        if (_recordLeft > 0)
+        {
+            return _recordLeft;
+        }
+
+        int missing = RecordHeaderSize - _headerSeen;
+        if (data.Length < missing)
+        {
+            return (int)data.Length;
+        }
+
+        int high = _headerSeen > 3 ? _lengthHigh : ByteAt(data, 3 - _headerSeen);
+        int low = ByteAt(data, 4 - _headerSeen);
+        return missing + ((high << 8) | low);
+    }
+
+    private void HandedOver(in ReadOnlySequence<byte> data, int count, int recordEnd)
+    {
+        if (_recordLeft > 0)
+        {
+            _recordLeft -= count;
+            return;
+        }
+
+        int missing = RecordHeaderSize - _headerSeen;
+        if (count >= missing)
+        {
+            // The header is complete: what is left of its record comes next.
+            _recordLeft = recordEnd - count;
+            _headerSeen = 0;
+            return;
+        }
+
+        if (_headerSeen <= 3 && _headerSeen + count > 3)
+        {
+            _lengthHigh = ByteAt(data, 3 - _headerSeen);
+        }
+
+        _headerSeen += count;
+    }
+
+    private static byte ByteAt(in ReadOnlySequence<byte> data, int index) =>
+        data.FirstSpan.Length > index ? data.FirstSpan[index] : data.Slice(index, 1).FirstSpan[0];
 
     private static void EnsureOpen(FlushResult result)
     {
