@@ -210,6 +210,72 @@ public sealed class TlsServerTests(ITestOutputHelper output)
         Assert.Equal("alice", alice.Nick);
     }
 
+    [Fact]
+    public async Task A_member_that_stops_reading_over_tls_is_evicted_while_another_receives_every_message_in_order()
+    {
+        await using InProcessServer server = await InProcessServer.StartAsync(InProcessServer.NoRateLimits(new()
+        {
+            ["Tls:Enabled"] = "true",
+            ["SendQueueSoftBytes"] = "65536",
+            ["SendQueueHardBytes"] = "262144",
+            ["WriteStallTimeout"] = "00:00:02",
+        }));
+        // Joins, then never reads again; a small receive buffer fills soon.
+        await using WireClient stalled = await WireClient.ConnectOverAsync(server.EndPoint, server.Fingerprint, receiveBuffer: 4096);
+        await stalled.SendAsync(new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = "wire-test", Nick = "stalled" });
+        await stalled.ExpectAsync<Welcome>();
+        await stalled.SendAsync(new Join { Room = "#room" });
+        await stalled.ExpectAsync<Joined>();
+        await using ParleyConnection listener = await ConnectAsync(server, "listener", server.Fingerprint!);
+        await using ParleyConnection talker = await ConnectAsync(server, "talker", server.Fingerprint!);
+        await listener.JoinAsync("#room");
+        await talker.JoinAsync("#room");
+
+        // The listener counts the talker's messages and watches for the stalled member's quit.
+        Presence? quit = null;
+        var seqs = new List<ulong>();
+        using var reading = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        Task listening = Task.Run(async () =>
+        {
+            await foreach (ParleyEvent e in listener.Events.ReadAllAsync(reading.Token))
+            {
+                if (e is PresenceEvent { Presence: { Kind: PresenceKind.Quit, Nick: "stalled" } p })
+                {
+                    Volatile.Write(ref quit, p);
+                }
+                else if (e is RoomMessageEvent { Message.From: "talker" } m)
+                {
+                    lock (seqs)
+                    {
+                        seqs.Add(m.Message.Seq);
+                    }
+
+                    if (m.Message.Text == "end")
+                    {
+                        return;
+                    }
+                }
+            }
+        });
+
+        // Bounded: at most 3,000 messages of 4 KB (12 MB, far more than the socket buffers and the send queue hold).
+        string text = new('x', 4000);
+        int said = 0;
+        while (Volatile.Read(ref quit) is null && said < 3000)
+        {
+            await talker.SayAsync("#room", text);
+            said++;
+        }
+
+        await talker.SayAsync("#room", "end");
+        await listening;
+        output.WriteLine($"the stalled member was evicted after {said} messages of 4 KB");
+        Assert.Equal(QuitReason.SlowConsumer, Assert.IsType<Presence>(quit).Reason);
+        Assert.Equal(said + 1, seqs.Count);
+        Assert.Equal(Enumerable.Range(0, seqs.Count).Select(i => seqs[0] + (ulong)i), seqs);
+        await Poll.UntilAsync(() => server.Server.LiveConnections == 2, "the evicted member's connection is gone");
+    }
+
     private static async Task TrickleAsync(List<Socket> sockets, CancellationToken stop)
     {
         // A TLS handshake record header, one byte at a time: the server never gets a whole ClientHello.

@@ -22,9 +22,7 @@ internal sealed class ServerTlsConnection : IDuplexPipe, IAsyncDisposable
     {
         Stream = stream;
         Input = new TlsPipeReader(stream, transport, transportInput);
-        // Writes go through SslStream into the transport's pipe, which applies back-pressure (a flush waits while
-        // the socket is full: the write-stall deadline). The stream outlives the writer: the connection disposes it.
-        Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        Output = new TlsPipeWriter(stream);
     }
 
     public SslStream Stream { get; }

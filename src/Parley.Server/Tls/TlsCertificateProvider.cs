@@ -66,8 +66,8 @@ public sealed class TlsCertificateProvider : IDisposable
     internal SslServerAuthenticationOptions AuthenticationOptions() => new()
     {
         ServerCertificateContext = _current.Context,
-        // Empty, not null: no ALPN, as the protocol has one name only and clients offer none.
-        ApplicationProtocols = [],
+        // No ALPN: the protocol has one name only and clients offer none.
+        ApplicationProtocols = null,
         ClientCertificateRequired = false,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         // Client-initiated renegotiation only serves CPU-exhaustion attacks here.
