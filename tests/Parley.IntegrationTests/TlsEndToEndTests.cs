@@ -18,6 +18,8 @@ public sealed class TlsEndToEndTests
     public async Task The_first_start_makes_a_key_only_its_owner_can_read_and_admin_prints_the_fingerprint_clients_pin()
     {
         await using ServerProcess server = await ServerProcess.StartAsync();
+        // No line of the start names an HTTP scheme: the port speaks Parley over TLS.
+        Assert.DoesNotContain(server.Process.Lines.Concat(server.Process.ErrorLines), l => l.Contains("http://", StringComparison.Ordinal) || l.Contains("https://", StringComparison.Ordinal));
         string tls = Path.Combine(server.DataDirectory, "tls");
         if (!OperatingSystem.IsWindows())
         {

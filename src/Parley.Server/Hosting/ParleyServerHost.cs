@@ -38,6 +38,10 @@ public static class ParleyServerHost
 
         config.AddInMemoryCollection(settings.Overrides);
 
+        // The generic host's start-up lines name an HTTP scheme ("Now listening on: http://..."), wrong for this protocol
+        // with TLS or without; the server prints its own banner (address, TLS fingerprint). Before the configuration, so
+        // an operator's Logging:LogLevel:Microsoft.Hosting.Lifetime still wins.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddConfiguration(config.GetSection("Logging"));
         if (settings.ConfigureLogging is not null)
         {
