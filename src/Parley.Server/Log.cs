@@ -195,4 +195,7 @@ internal static partial class Log
 
     [LoggerMessage(83, LogLevel.Warning, "TLS: connections keep their memory BIOs' buffers after traffic, each as large as the most it ever held: this runtime's SslStream or this OpenSSL lacks what freeing them needs")]
     public static partial void TlsIdleBiosKept(ILogger logger);
+
+    [LoggerMessage(84, LogLevel.Debug, "Memory: {Kind} garbage collector, the youngest generation's budget at most {Gen0MaxBudget} bytes (0: sized by the runtime from the CPU's cache)")]
+    public static partial void GarbageCollector(ILogger logger, string kind, long gen0MaxBudget);
 }

@@ -1,11 +1,27 @@
 using Microsoft.Extensions.Time.Testing;
 using Parley.Server.Hosting;
+using Parley.TestUtilities;
 
 namespace Parley.IntegrationTests;
 
-/// <summary>The server starts its <see cref="NativeMemoryTrimmer"/> with its options, on its own clock (a fake one here).</summary>
+/// <summary>
+/// The server starts its <see cref="NativeMemoryTrimmer"/> with its options, on its own clock (a fake one here); and the
+/// real executable runs with the garbage collector's youngest generation capped.
+/// </summary>
 public sealed class NativeMemoryTrimEndToEndTests
 {
+    [Fact]
+    public async Task The_parley_executable_caps_the_youngest_generations_budget_at_4_MiB()
+    {
+        await using ServerProcess server = await ServerProcess.StartAsync(0, "--log-level", "Debug");
+
+        string line = await server.Process.WaitForLineAsync(l => l.Contains("garbage collector, the youngest generation's budget", StringComparison.Ordinal),
+            reason: "the server's Debug line on its garbage collector");
+
+        // parley.runtimeconfig.json's System.GC.Gen0MaxBudget, as the running runtime took it (docs/OPERATIONS.md).
+        Assert.Contains("at most 4194304 bytes", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_server_checks_on_its_interval_and_trims_once_the_threshold_is_freed()
     {

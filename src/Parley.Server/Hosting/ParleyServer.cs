@@ -78,9 +78,19 @@ public sealed class ParleyServer : IHostedService
         _context.Connections.StartHeartbeat();
         _trimmer = new NativeMemoryTrimmer(_context.Options.NativeMemoryTrimInterval, _context.Options.NativeMemoryTrimThresholdBytes, _context.Time, _context.Logger);
         _trimmer.Start();
+        LogGarbageCollector(_context.Logger);
         // ApplicationStopping fires before Kestrel stops: every client is told, with what is queued for it flushed first.
         _stopping = _lifetime.ApplicationStopping.Register(_context.Connections.BeginShutdown);
         return Task.CompletedTask;
+    }
+
+    /// <summary>What memory questions start from: the collector's kind and the cap on its youngest generation's budget.</summary>
+    private static void LogGarbageCollector(Microsoft.Extensions.Logging.ILogger logger)
+    {
+        long budget = GC.GetConfigurationVariables().TryGetValue("GCGen0MaxBudget", out object? value) && value is IConvertible c
+            ? c.ToInt64(System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
+        Log.GarbageCollector(logger, System.Runtime.GCSettings.IsServerGC ? "server" : "workstation", budget);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
