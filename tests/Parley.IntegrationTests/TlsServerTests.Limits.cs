@@ -6,7 +6,6 @@ using Parley.Client;
 using Parley.Protocol;
 using Parley.Protocol.Messages;
 using Parley.TestUtilities;
-using Xunit.Abstractions;
 
 namespace Parley.IntegrationTests;
 
