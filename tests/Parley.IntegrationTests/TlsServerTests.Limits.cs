@@ -108,10 +108,7 @@ public sealed partial class TlsServerTests
         }));
         // Joins, then never reads again; a small receive buffer fills soon.
         await using WireClient stalled = await WireClient.ConnectOverAsync(server.EndPoint, server.Fingerprint, receiveBuffer: 4096);
-        await stalled.SendAsync(new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = "wire-test", Nick = "stalled" });
-        await stalled.ExpectAsync<Welcome>();
-        await stalled.SendAsync(new Join { Room = "#room" });
-        await stalled.ExpectAsync<Joined>();
+        await stalled.ReadyAsync("stalled", "#room");
         await using ParleyConnection listener = await ConnectAsync(server, "listener", server.Fingerprint!);
         await using ParleyConnection talker = await ConnectAsync(server, "talker", server.Fingerprint!);
         await listener.JoinAsync("#room");

@@ -93,15 +93,20 @@ internal sealed class WireClient : IAsyncDisposable
     private static async Task<WireClient> ConnectReadyCoreAsync(IPEndPoint server, string? fingerprint, string nick, string[] rooms)
     {
         WireClient client = await ConnectOverAsync(server, fingerprint);
-        await client.SendAsync(new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = "wire-test", Nick = nick });
-        await client.ExpectAsync<Welcome>();
+        await client.ReadyAsync(nick, rooms);
+        return client;
+    }
+
+    /// <summary>Says Hello as <paramref name="nick"/> and joins <paramref name="rooms"/>, each answered before the next.</summary>
+    public async Task ReadyAsync(string nick, params string[] rooms)
+    {
+        await SendAsync(new Hello { ProtocolVersion = ProtocolConstants.Version, ClientName = "wire-test", Nick = nick });
+        await ExpectAsync<Welcome>();
         foreach (string room in rooms)
         {
-            await client.SendAsync(new Join { Room = room });
-            await client.ExpectAsync<Joined>();
+            await SendAsync(new Join { Room = room });
+            await ExpectAsync<Joined>();
         }
-
-        return client;
     }
 
     public async Task<uint> SendAsync(IMessage message)

@@ -214,12 +214,12 @@ public sealed class TlsPipeReaderTests
     /// </summary>
     private sealed class TlsPipePair : IAsyncDisposable
     {
-        private TlsPipePair(SslStream server, TransportStream serverStream, SslStream client, IDuplexPipe serverTransport, IDuplexPipe clientTransport)
+        private TlsPipePair(SslStream server, TransportStream serverStream, SslStream client, IDuplexPipe clientTransport)
         {
             Server = server;
             Client = client;
             ClientTransport = clientTransport;
-            Reader = new TlsPipeReader(server, serverStream, serverTransport.Input);
+            Reader = new TlsPipeReader(server, serverStream);
         }
 
         public SslStream Server { get; }
@@ -253,7 +253,7 @@ public sealed class TlsPipeReaderTests
             await Task.WhenAll(
                 server.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }),
                 client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }));
-            return new TlsPipePair(server, serverStream, client, serverTransport, clientTransport);
+            return new TlsPipePair(server, serverStream, client, clientTransport);
         }
 
         public async ValueTask DisposeAsync()

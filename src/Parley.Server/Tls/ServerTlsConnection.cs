@@ -18,10 +18,10 @@ namespace Parley.Server.Tls;
 /// </remarks>
 internal sealed class ServerTlsConnection : IDuplexPipe, IAsyncDisposable
 {
-    private ServerTlsConnection(SslStream stream, TransportStream transport, PipeReader transportInput)
+    private ServerTlsConnection(SslStream stream, TransportStream transport)
     {
         Stream = stream;
-        Input = new TlsPipeReader(stream, transport, transportInput);
+        Input = new TlsPipeReader(stream, transport);
         Output = new TlsPipeWriter(stream);
     }
 
@@ -60,7 +60,7 @@ internal sealed class ServerTlsConnection : IDuplexPipe, IAsyncDisposable
             OpenSslIdleBuffers.AfterHandshake(stream);
         }
 
-        return new ServerTlsConnection(stream, transport, connection.Transport.Input);
+        return new ServerTlsConnection(stream, transport);
     }
 
     /// <summary>Closes the TLS stream and, under it, the connection's transport.</summary>

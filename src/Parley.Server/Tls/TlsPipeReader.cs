@@ -29,7 +29,7 @@ namespace Parley.Server.Tls;
 /// stream unusable if SslStream was reading. The pending or next <see cref="ReadAsync"/> returns a cancelled result.
 /// </para>
 /// </remarks>
-internal sealed class TlsPipeReader(SslStream stream, TransportStream transport, PipeReader transportInput) : PipeReader
+internal sealed class TlsPipeReader(SslStream stream, TransportStream transport) : PipeReader
 {
     // A TLS record carries at most 16 KiB of plaintext (RFC 8446 section 5.1): a buffer this size takes a whole one.
     private const int ReadSize = 16 * 1024;
@@ -110,7 +110,7 @@ internal sealed class TlsPipeReader(SslStream stream, TransportStream transport,
     public override void CancelPendingRead()
     {
         Volatile.Write(ref _cancelRequested, 1);
-        transportInput.CancelPendingRead();
+        transport.Input.CancelPendingRead();
     }
 
     public override void Complete(Exception? exception = null)
@@ -126,8 +126,8 @@ internal sealed class TlsPipeReader(SslStream stream, TransportStream transport,
             if (_end == _start && !_streamMayHoldData)
             {
                 // Idle: wait for the next record on the socket's pipe, consuming and examining nothing of it.
-                ReadResult arrived = await transportInput.ReadAsync(cancellationToken).ConfigureAwait(false);
-                transportInput.AdvanceTo(arrived.Buffer.Start);
+                ReadResult arrived = await transport.Input.ReadAsync(cancellationToken).ConfigureAwait(false);
+                transport.Input.AdvanceTo(arrived.Buffer.Start);
                 if (arrived.IsCanceled)
                 {
                     return Result(canceled: Interlocked.Exchange(ref _cancelRequested, 0) == 1);

@@ -32,6 +32,9 @@ internal sealed class TransportStream(IDuplexPipe transport) : Stream
     // The header's fourth byte (the length's high byte), once handed over without the fifth.
     private byte _lengthHigh;
 
+    /// <summary>The socket's input pipe under the stream, for waiting on it while SslStream holds nothing.</summary>
+    internal PipeReader Input => transport.Input;
+
     /// <summary>True when every record begun has been handed over whole: SslStream holds no part of a later one.</summary>
     internal bool AtRecordBoundary => _recordLeft == 0 && _headerSeen == 0;
 
